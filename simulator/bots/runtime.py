@@ -1,0 +1,617 @@
+"""Playing a bot's dialogs for one conversation (B1, B2, B3, B8, T2, T3, T6, T7, T9).
+
+``BotSession`` holds what a bot knows about one conversation: its variables (never shared with
+another bot, T8), the question it is waiting on, and what it will pass in a transfer. Handling a
+message produces a *plan*: messages, escalations and closes, each with the virtual delay after
+which it happens. The cloud schedules the plan on the clock; the bot itself never waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
+from simulator.bots.variables import render, walk
+from simulator.nlu import IntentScore, MatchLevel, level_for
+from simulator.tenant.schema import (
+    BLANK_MESSAGE,
+    LP_CLOSECONVERSATION,
+    LP_CLOSEDIALOG,
+    AgentTransfer,
+    ApiIntegration,
+    BotTransferContext,
+    EscalationIntegration,
+)
+from simulator.transcript import EntryKind
+
+DEFAULT_FALLBACK_TEXT = "Not able to understand your question. Can you please re-phrase it?"
+DEFAULT_SYSTEM_ERROR = "Sorry, something went wrong. Please try again later."
+
+#: Interactions walked in one turn before the bot is considered to loop.
+MAX_STEPS_PER_TURN = 500
+
+
+# -- what a turn produces -----------------------------------------------------------------
+@dataclass
+class Say:
+    text: str
+    delay_ms: int
+    dialog: str
+    interaction: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class TransferContext:
+    """What travels with a bot-to-bot transfer: an intent and/or a message, nothing else (T7)."""
+
+    intent: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class Escalate:
+    skill_ref: str
+    skill_id: str
+    agent_id: str | None
+    message_to_user: str | None
+    context: TransferContext | None
+    delay_ms: int
+    dialog: str
+    interaction: str
+    source: str
+
+
+@dataclass
+class AutoTransfer:
+    receiver: str
+    intent: str | None
+    message: str
+    delay_ms: int
+
+
+@dataclass
+class Close:
+    delay_ms: int
+    dialog: str
+    interaction: str
+
+
+Action = Say | Escalate | AutoTransfer | Close
+
+
+@dataclass
+class GroupMatch:
+    receiver: str
+    intent: str | None
+    how: str
+
+
+class BotHost(Protocol):
+    """What the runtime needs from the conversation it runs in."""
+
+    conversation_id: str
+    channel: str
+
+    def now(self) -> datetime: ...
+
+    def log(self, kind: EntryKind, text: str, **details: Any) -> None: ...
+
+    def choose(self, reason: str, candidates: Sequence[str]) -> int: ...
+
+    def pinned_scores(self, text: str) -> dict[str, float] | None: ...
+
+    def group_receiver(self, bot: CompiledBot, text: str) -> GroupMatch | None: ...
+
+    def call_api(self, bot: CompiledBot, integration: ApiIntegration) -> Any: ...
+
+    def run_code(
+        self, session: BotSession, code: str, phase: str, interaction: str
+    ) -> list[str]: ...
+
+    def context_operation(self, session: BotSession, op: Any) -> None: ...
+
+
+@dataclass
+class Pending:
+    dialog: CompiledDialog
+    index: int
+
+
+@dataclass
+class Turn:
+    """Accumulates a turn's actions and its running delay."""
+
+    actions: list[Action] = field(default_factory=list)
+    delay_ms: int = 0
+    steps: int = 0
+    stopped: bool = False
+
+
+class BotSession:
+    """One bot's state inside one conversation."""
+
+    def __init__(self, bot: CompiledBot, host: BotHost) -> None:
+        self.bot = bot
+        self.host = host
+        self.variables: dict[str, str] = {}
+        self.pending: Pending | None = None
+        self.transfer_override = BotTransferContext()
+        self.current_dialog: str | None = None
+        self.current_intent: str | None = None
+        self.last_user_message = ""
+        self.api_results: dict[str, Any] = {}
+        self.sent_messages = 0
+
+    # -- variables ---------------------------------------------------------------------
+    def set_variable(self, name: str, value: str, why: str) -> None:
+        old = self.variables.get(name)
+        if old == value:
+            return
+        self.variables[name] = value
+        self.host.log(
+            EntryKind.VARIABLE,
+            f'{self.bot.name} set {name} = "{value}"',
+            bot=self.bot.name,
+            variable=name,
+            value=value,
+            note=why,
+        )
+
+    def render(self, template: str, where: str) -> str:
+        result = render(
+            template,
+            variables=self.variables,
+            user_message=self.last_user_message,
+            conversation_id=self.host.conversation_id,
+            lookup=self._lookup,
+        )
+        for name in result.missing:
+            self.host.log(
+                EntryKind.WARNING,
+                f"{self.bot.name}: {{${name}}} is not set; rendered as empty text in {where}",
+                bot=self.bot.name,
+            )
+        return result.text
+
+    def _lookup(self, root: str, path: str) -> Any:
+        if root.startswith("api_"):
+            name = root.removeprefix("api_")
+            if name in self.api_results:
+                return walk(self.api_results[name], path) if path else self.api_results[name]
+        return None
+
+    # -- entry points ------------------------------------------------------------------
+    def handle(self, text: str) -> list[Action]:
+        """Handle a message the bot receives (from the consumer or the platform)."""
+        self.last_user_message = text
+        turn = Turn()
+        pending = self.pending
+        if pending is not None:
+            self._answer(pending, text, turn)
+        else:
+            self._start_or_fallback(text, turn, switching=False)
+        return turn.actions
+
+    def start_from_transfer(self, context: TransferContext) -> list[Action]:
+        """A receiver bot's first move when Transfer Bot Context travels with it (T6)."""
+        turn = Turn()
+        if context.message is not None:
+            self.last_user_message = context.message
+        if context.intent is not None:
+            dialog = self.bot.intent_dialogs.get(context.intent)
+            if dialog is not None:
+                self.current_intent = context.intent
+                self._begin(dialog, turn, f'transferred intent "{context.intent}"')
+                return turn.actions
+            self.host.log(
+                EntryKind.DIALOG,
+                f'{self.bot.name} has no dialog for transferred intent "{context.intent}";'
+                " trying the transferred message",
+                bot=self.bot.name,
+            )
+        if context.message is not None:
+            found = self._find_starter(context.message, use_group=False)
+            if found is not None:
+                dialog, why = found
+                self._begin(dialog, turn, f"transferred message: {why}")
+                return turn.actions
+        self._fallback(turn, "nothing in the transfer context matched")
+        return turn.actions
+
+    def start_dialog(self, intent: str | None, message: str, why: str) -> list[Action]:
+        """Start the dialog a group transfer picked, as if the consumer had just typed (G5)."""
+        self.last_user_message = message
+        turn = Turn()
+        found = None
+        if intent is not None and intent in self.bot.intent_dialogs:
+            found = (self.bot.intent_dialogs[intent], why)
+            self.current_intent = intent
+        else:
+            found = self._find_starter(message, use_group=False)
+        if found is None:
+            self._fallback(turn, "the transferred message matched nothing")
+        else:
+            self._begin(found[0], turn, found[1])
+        return turn.actions
+
+    def reset(self) -> None:
+        """Forget everything (stuck-conversation reset, S1)."""
+        self.variables.clear()
+        self.pending = None
+        self.transfer_override = BotTransferContext()
+        self.current_dialog = None
+        self.current_intent = None
+
+    # -- matching ----------------------------------------------------------------------
+    def score_intents(self, text: str, *, starters_only: bool = True) -> list[IntentScore]:
+        model = self.bot.intent_model if starters_only else self.bot.all_intents_model
+        pinned = self.host.pinned_scores(text)
+        if pinned is None:
+            return model.score(text)
+        engine = self.bot.definition.nlu_engine
+        allowed = set(self.bot.intent_dialogs) if starters_only else set(self.bot.intent_names)
+        scores = [
+            IntentScore(name, score, level_for(score, engine))
+            for name, score in pinned.items()
+            if name in allowed
+        ]
+        return sorted(scores, key=lambda s: (-s.score, s.intent))
+
+    def _find_starter(self, text: str, *, use_group: bool) -> tuple[CompiledDialog, str] | None:
+        starter = self.bot.match_pattern(text)
+        if starter is not None:
+            return starter.dialog, f'pattern "{starter.source}"'
+        best = self.best_intent(text)
+        if best is not None:
+            self.current_intent = best.intent
+            return (
+                self.bot.intent_dialogs[best.intent],
+                f'intent "{best.intent}" {best.level.label} {best.score:.2f}',
+            )
+        return None
+
+    def best_intent(self, text: str) -> IntentScore | None:
+        """The intent that starts a dialog: highest level, equal levels drawn at random (G2)."""
+        good = [s for s in self.score_intents(text) if s.level >= MatchLevel.GOOD]
+        if not good:
+            return None
+        top = max(s.level for s in good)
+        tied = [s for s in good if s.level == top]
+        if len(tied) == 1:
+            return tied[0]
+        names = [s.intent for s in tied]
+        pick = self.host.choose(f"{self.bot.name}: intents tied at {top.label}", names)
+        return tied[pick]
+
+    # -- turn logic --------------------------------------------------------------------
+    def _start_or_fallback(self, text: str, turn: Turn, *, switching: bool) -> None:
+        found = self._find_starter(text, use_group=True)
+        if found is not None:
+            dialog, why = found
+            if switching:
+                why += f'; context switch from dialog "{self.current_dialog}"'
+                self.pending = None
+            self._begin(dialog, turn, why)
+            return
+        if self._try_group(text, turn):
+            return
+        self._fallback(turn, "no dialog starter matched")
+
+    def _try_group(self, text: str, turn: Turn) -> bool:
+        match = self.host.group_receiver(self.bot, text)
+        if match is None:
+            return False
+        turn.actions.append(AutoTransfer(match.receiver, match.intent, text, turn.delay_ms))
+        self.pending = None
+        return True
+
+    def _answer(self, pending: Pending, text: str, turn: Turn) -> None:
+        inter = pending.dialog.interactions[pending.index]
+        no_match: CompiledRule | None = None
+        for rule in inter.rules:
+            if rule.rule.no_match:
+                no_match = no_match or rule
+                continue
+            if self._rule_matches(rule, text):
+                self._follow_answer(pending, inter, rule, text, turn)
+                return
+        found = self._find_starter(text, use_group=False)
+        if found is not None:
+            dialog, why = found
+            self.host.log(
+                EntryKind.DIALOG,
+                f'{self.bot.name} leaves question "{inter.name}": the answer starts another dialog',
+                bot=self.bot.name,
+            )
+            self.pending = None
+            self._begin(dialog, turn, why + f'; context switch from dialog "{pending.dialog.name}"')
+            return
+        if no_match is not None or not inter.rules:
+            self._follow_answer(pending, inter, no_match, text, turn)
+            return
+        if self._try_group(text, turn):
+            return
+        # Not an expected answer: the fallback runs and the question stays open (B8).
+        self._fallback(turn, f'not an expected answer to "{inter.name}"')
+
+    def _rule_matches(self, rule: CompiledRule, text: str) -> bool:
+        r = rule.rule
+        if rule.patterns is not None:
+            return rule.patterns.first_match(text) is not None
+        if rule.regex is not None:
+            return rule.regex.search(text) is not None
+        if r.exact is not None:
+            return text.strip().lower() in rule.exact
+        if r.intent is not None:
+            return any(
+                s.intent == r.intent and s.level >= MatchLevel.GOOD
+                for s in self.score_intents(text, starters_only=False)
+            )
+        return False
+
+    def _follow_answer(
+        self,
+        pending: Pending,
+        inter: CompiledInteraction,
+        rule: CompiledRule | None,
+        text: str,
+        turn: Turn,
+    ) -> None:
+        self.pending = None
+        label = rule.rule.name or _describe_rule(rule) if rule else "any answer"
+        self.host.log(
+            EntryKind.DIALOG,
+            f'{self.bot.name} took answer to "{inter.name}" by rule {label}',
+            bot=self.bot.name,
+        )
+        d = inter.definition
+        if d.save_as:
+            self.set_variable(d.save_as, text, f'answer to "{inter.name}"')
+        if d.process_user_response:
+            self._code(d.process_user_response, "processUserResponse", inter.name, turn)
+        if rule is not None:
+            for name, value in rule.rule.set.items():
+                self.set_variable(name, self.render(value, inter.name), f"rule {label}")
+        target = rule.rule.next if rule is not None else d.next
+        self._walk(pending.dialog, self._next_index(pending.dialog, inter, target, turn), turn)
+
+    def _fallback(self, turn: Turn, why: str) -> None:
+        fallback = self.bot.fallback
+        if fallback is None:
+            self.host.log(
+                EntryKind.DIALOG,
+                f"{self.bot.name} has no fallback dialog ({why}); default fallback text",
+                bot=self.bot.name,
+            )
+            turn.actions.append(
+                Say(DEFAULT_FALLBACK_TEXT, turn.delay_ms, "(default fallback)", "-")
+            )
+            return
+        kept = self.pending
+        self.host.log(
+            EntryKind.DIALOG,
+            f'{self.bot.name} started "{fallback.name}" (fallback: {why})',
+            bot=self.bot.name,
+            dialog=fallback.name,
+            reason="fallback",
+        )
+        self.pending = None
+        self._walk(fallback, 0, turn)
+        if self.pending is None and kept is not None:
+            # After the fallback the consumer returns to where they were (B8).
+            self.pending = kept
+
+    def _begin(self, dialog: CompiledDialog, turn: Turn, why: str) -> None:
+        self.current_dialog = dialog.name
+        self.pending = None
+        self.host.log(
+            EntryKind.DIALOG,
+            f'{self.bot.name} started "{dialog.name}" ({why})',
+            bot=self.bot.name,
+            dialog=dialog.name,
+            reason=why,
+        )
+        self._walk(dialog, 0, turn)
+
+    def _next_index(
+        self, dialog: CompiledDialog, inter: CompiledInteraction, target: str, turn: Turn
+    ) -> int | None:
+        if target == "next":
+            return inter.index + 1
+        if target == "end":
+            return None
+        if target == "close_dialog":
+            self.pending = None
+            return None
+        if target == "close_conversation":
+            turn.actions.append(Close(turn.delay_ms, dialog.name, inter.name))
+            turn.stopped = True
+            return None
+        if target.startswith("dialog:"):
+            other = self.bot.dialog_by_name[target.removeprefix("dialog:")]
+            self._begin(other, turn, f'jump from "{inter.name}"')
+            return None
+        return dialog.by_name[target]
+
+    def _code(self, code: str, phase: str, where: str, turn: Turn) -> None:
+        for message in self.host.run_code(self, code, phase, where):
+            turn.actions.append(Say(message, turn.delay_ms, self.current_dialog or "-", where))
+
+    def _walk(self, dialog: CompiledDialog, index: int | None, turn: Turn) -> None:
+        self.current_dialog = dialog.name
+        while index is not None and index < len(dialog.interactions) and not turn.stopped:
+            turn.steps += 1
+            if turn.steps > MAX_STEPS_PER_TURN:
+                self.host.log(
+                    EntryKind.ERROR,
+                    f'{self.bot.name}: dialog "{dialog.name}" walked {MAX_STEPS_PER_TURN}'
+                    " interactions without waiting for the consumer; stopped (a jump loop?)",
+                    bot=self.bot.name,
+                )
+                return
+            inter = dialog.interactions[index]
+            d = inter.definition
+            turn.delay_ms += d.delay_ms
+            for name, value in d.set.items():
+                self.set_variable(name, self.render(value, inter.name), f'set in "{inter.name}"')
+            if d.bot_transfer is not None:
+                self._override_transfer(d.bot_transfer)
+            for op in d.context:
+                self.host.context_operation(self, op)
+            if d.pre_process:
+                self._code(d.pre_process, "preProcessMessage", inter.name, turn)
+            next_index = self._play(dialog, inter, turn)
+            if d.post_process and not turn.stopped:
+                self._code(d.post_process, "postProcessMessage", inter.name, turn)
+            if next_index == "wait":
+                return
+            index = next_index
+
+    def _override_transfer(self, ctx: BotTransferContext) -> None:
+        current = self.transfer_override
+        self.transfer_override = BotTransferContext(
+            domain=ctx.domain or current.domain,
+            intent=ctx.intent or current.intent,
+            intent_id=ctx.intent_id or current.intent_id,
+            message=ctx.message if ctx.message is not None else current.message,
+        )
+        self.host.log(
+            EntryKind.TRANSFER,
+            f"{self.bot.name} set the bot transfer context: "
+            + ", ".join(f"{k}={v!r}" for k, v in ctx.model_dump(exclude_none=True).items()),
+            bot=self.bot.name,
+        )
+
+    def _play(
+        self, dialog: CompiledDialog, inter: CompiledInteraction, turn: Turn
+    ) -> int | None | str:
+        d = inter.definition
+        kind = d.kind
+        if kind == "text":
+            assert d.text is not None
+            raw = d.text.strip()
+            if raw == BLANK_MESSAGE:
+                pass
+            elif raw == LP_CLOSEDIALOG:
+                self.pending = None
+                self.host.log(EntryKind.DIALOG, f'{self.bot.name} closed dialog "{dialog.name}"')
+                return None
+            elif raw == LP_CLOSECONVERSATION:
+                turn.actions.append(Close(turn.delay_ms, dialog.name, inter.name))
+                turn.stopped = True
+                return None
+            else:
+                text = self.render(d.text, inter.name)
+                turn.actions.append(
+                    Say(text, turn.delay_ms, dialog.name, inter.name, tuple(d.options))
+                )
+            return self._next_index(dialog, inter, d.next, turn)
+        if kind == "question":
+            assert d.question is not None
+            text = self.render(d.question, inter.name)
+            turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, tuple(d.options)))
+            self.pending = Pending(dialog, inter.index)
+            return "wait"
+        if kind == "transfer":
+            assert d.transfer is not None
+            self._escalate(d.transfer, dialog, inter, turn, source="Agent Transfer interaction")
+            return None
+        if kind == "integration":
+            assert d.integration is not None
+            integration = self.bot.integrations[d.integration]
+            if isinstance(integration, EscalationIntegration):
+                settings = AgentTransfer(
+                    skill_id=integration.skill_id,
+                    skill_name=integration.skill_name,
+                    agent_id=integration.agent_id,
+                    transfer_bot_context=integration.transfer_bot_context,
+                    message_to_user=integration.message_to_user,
+                )
+                self._escalate(
+                    settings, dialog, inter, turn, source=f'integration "{integration.name}"'
+                )
+                return None
+            result = self.host.call_api(self.bot, integration)
+            self.api_results[integration.name] = result
+            if integration.response_variable:
+                self.api_results[integration.response_variable] = result
+            for key, template in integration.custom_data.items():
+                self.set_variable(
+                    key, self.render(template, inter.name), f'integration "{integration.name}"'
+                )
+            return self._next_index(dialog, inter, d.next, turn)
+        # Unsupported imported interaction: say so, never skip silently.
+        self.host.log(
+            EntryKind.ERROR,
+            f'{self.bot.name}: interaction "{inter.name}" of type {d.unsupported} is not supported'
+            " by the simulator; skipped",
+            bot=self.bot.name,
+            dialog=dialog.name,
+        )
+        return self._next_index(dialog, inter, d.next, turn)
+
+    def _escalate(
+        self,
+        settings: AgentTransfer,
+        dialog: CompiledDialog,
+        inter: CompiledInteraction,
+        turn: Turn,
+        *,
+        source: str,
+    ) -> None:
+        skill_ref = settings.skill_id or ""
+        skill_id = self.render(skill_ref, inter.name).strip()
+        if not skill_id.isdigit():
+            # T2: a non-numeric skill id means no transfer and the fallback message.
+            self.host.log(
+                EntryKind.TRANSFER,
+                f'{self.bot.name}: no transfer, skill id "{skill_ref}" resolved to'
+                f' "{skill_id}", which is not numeric (T2)',
+                bot=self.bot.name,
+            )
+            self._fallback(turn, "escalation skill id is not numeric")
+            turn.stopped = True
+            return
+        message = settings.message_to_user or BLANK_MESSAGE
+        rendered = None if message.strip() == BLANK_MESSAGE else self.render(message, inter.name)
+        context = None
+        if settings.transfer_bot_context:
+            override = self.transfer_override
+            intent = self.bot.resolve_intent(override.domain, override.intent, override.intent_id)
+            if intent is None and (override.intent or override.intent_id):
+                intent = override.intent_id or override.intent
+            context = TransferContext(
+                intent=intent or self.current_intent,
+                message=override.message
+                if override.message is not None
+                else self.last_user_message,
+            )
+        agent_id = self.render(settings.agent_id, inter.name).strip() if settings.agent_id else None
+        turn.actions.append(
+            Escalate(
+                skill_ref=skill_ref,
+                skill_id=skill_id,
+                agent_id=agent_id or None,
+                message_to_user=rendered,
+                context=context,
+                delay_ms=turn.delay_ms,
+                dialog=dialog.name,
+                interaction=inter.name,
+                source=source,
+            )
+        )
+        self.pending = None
+        turn.stopped = True
+
+
+def _describe_rule(rule: CompiledRule) -> str:
+    r = rule.rule
+    for key in ("pattern", "regex", "exact", "intent"):
+        value = getattr(r, key)
+        if value is not None:
+            return f"{key} {value!r}"
+    return "no match"

@@ -1,0 +1,85 @@
+"""A conversation between a consumer and whoever the cloud assigned (B4, T1).
+
+It owns its transcript and one ``BotSession`` per bot that has served it, which is how bots keep
+separate contexts (T8): a receiver bot gets its own session, never the sender's variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from simulator.bots.runtime import BotSession
+from simulator.clock import ScheduledEvent
+from simulator.tenant.schema import Channel
+from simulator.transcript import Transcript
+
+
+class State(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who holds the conversation: a bot (through its connector) or a human agent."""
+
+    kind: str  # "bot" or "agent"
+    name: str
+    agent_id: str | None = None
+
+    def describe(self) -> str:
+        return f'{self.kind} "{self.name}"'
+
+
+@dataclass
+class PendingEscalation:
+    bot: str
+    skill_id: str
+    started: datetime
+    timeout: ScheduledEvent | None = None
+    to_fallback_skill: bool = False
+
+
+@dataclass
+class Conversation:
+    id: str
+    channel: Channel
+    consumer: dict[str, Any]
+    transcript: Transcript
+    state: State = State.OPEN
+    skill_id: str | None = None
+    participant: Participant | None = None
+    offered_to: str | None = None
+    queued_at: datetime | None = None
+    sessions: dict[str, BotSession] = field(default_factory=dict)
+    escalation_failures: dict[str, int] = field(default_factory=dict)
+    escalation_attempts: dict[str, int] = field(default_factory=dict)
+    pending_escalation: PendingEscalation | None = None
+    last_consumer_message: str | None = None
+    last_consumer_at: datetime | None = None
+    last_speaker: str | None = None  # "consumer", "bot", "agent"
+    transfers_since_consumer: int = 0
+    transfer_count: int = 0
+    outbox_free_at: dict[str, datetime] = field(default_factory=dict)
+    joined_at: datetime | None = None
+    greeting_timer: ScheduledEvent | None = None
+    join_buffer: list[str] = field(default_factory=list)
+    join_timer: ScheduledEvent | None = None
+    stuck_timer: ScheduledEvent | None = None
+    stuck_resends: int = 0
+    awaiting_bot_answer: str | None = None
+    platform_messages: dict[str, int] = field(default_factory=dict)
+    routing_orders: list[list[str]] = field(default_factory=list)
+    pending_context: Any = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is State.OPEN
+
+    @property
+    def bot(self) -> str | None:
+        p = self.participant
+        return p.name if p is not None and p.kind == "bot" else None

@@ -1,0 +1,96 @@
+"""Automatic transfers inside collaborative bot groups (G1-G7).
+
+The current bot has already looked at its own patterns and intents (G2 steps 1-2) when this
+runs; here the other members are examined in the store's order (G2 step 3). The real store's
+order is not guaranteed, so whenever more than one member could take the message the transcript
+says so, and the all-orders mode can replay the scenario with each of them winning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.bots.compiled import CompiledBot
+from simulator.bots.runtime import GroupMatch
+from simulator.nlu import MatchLevel
+from simulator.transcript import EntryKind
+
+if TYPE_CHECKING:
+    from simulator.cloud.cloud import Cloud
+    from simulator.cloud.conversation import Conversation
+
+
+class GroupRouter:
+    def __init__(self, cloud: Cloud) -> None:
+        self.cloud = cloud
+        self.order_override: list[str] | None = None
+
+    def store_order(self, group: str) -> list[str]:
+        """The order in which the platform's store lists a group's bots (G2 step 3)."""
+        members = list(self.cloud.world.groups[group].members)
+        setting = self.order_override or self.cloud.world.platform.group_store_order
+        if isinstance(setting, list):
+            listed = [m for m in setting if m in members]
+            return listed + [m for m in members if m not in listed]
+        if setting == "shuffled":
+            shuffled = list(members)
+            self.cloud.rng.shuffle(shuffled)
+            return shuffled
+        return members
+
+    def candidates(self, conv: Conversation, sender: CompiledBot, text: str) -> list[GroupMatch]:
+        world = self.cloud.world
+        group_name = world.group_of.get(sender.name)
+        if group_name is None:
+            return []
+        group = world.groups[group_name]
+        if not group.collaboration or sender.is_survey:
+            return []
+        order = self.store_order(group_name)
+        self.cloud.log(
+            conv,
+            EntryKind.ROUTING,
+            f'group "{group_name}" store order: ' + ", ".join(order),
+            note="G2",
+        )
+        found: list[GroupMatch] = []
+        for name in order:
+            if name == sender.name:
+                continue
+            bot = world.bots[name]
+            if bot.is_survey:
+                continue
+            connector = self.cloud.connectors.get(name)
+            if connector is None or not connector.active:
+                continue
+            starter = bot.match_pattern(text)
+            if starter is not None:
+                found.append(GroupMatch(name, None, f'pattern "{starter.source}"'))
+                continue
+            session = self.cloud.session(conv, name)
+            good = [s for s in session.score_intents(text) if s.level >= MatchLevel.GOOD]
+            if good:
+                best = good[0]
+                found.append(GroupMatch(name, best.intent, f'intent "{best.intent}" {best.level.label}'))
+        return found
+
+    def route(self, conv: Conversation, sender: CompiledBot, text: str) -> GroupMatch | None:
+        found = self.candidates(conv, sender, text)
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        names = [m.receiver for m in found]
+        if self.cloud.chooser is not None:
+            pick = self.cloud.choose(conv, f"group receivers for {text!r}", names)
+            return found[pick]
+        self.cloud.log(
+            conv,
+            EntryKind.WARNING,
+            "order-dependent routing between "
+            + " and ".join(f'"{n}"' for n in names)
+            + f'; "{names[0]}" wins because the store listed it first (G7)',
+            candidates=names,
+            chosen=names[0],
+        )
+        return found[0]

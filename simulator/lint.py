@@ -1,0 +1,136 @@
+"""Best-practice checks on a tenant (T4, G7): warnings, never load errors.
+
+The CLI's ``check`` command prints these; a tenant load records them so a scenario's
+transcript and the test report can show them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE, EscalationIntegration
+
+if TYPE_CHECKING:
+    from simulator.world import World
+
+#: Per preceding text message, the delay an escalation should wait (T4).
+DELAY_PER_MESSAGE_MS = 2000
+MAX_COLLABORATIVE_GROUP = 15
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    code: str
+    message: str
+    bot: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def render(self) -> str:
+        where = (
+            f"{self.file}:{self.line}: "
+            if self.file and self.line
+            else (f"{self.file}: " if self.file else "")
+        )
+        return f"{where}warning {self.code}: {self.message}"
+
+
+def lint_world(world: World) -> list[LintWarning]:
+    warnings: list[LintWarning] = []
+    for bot in world.bots.values():
+        escalates = False
+        for dialog in bot.dialogs:
+            preceding = 0
+            for inter in dialog.interactions:
+                d = inter.definition
+                is_escalation = d.transfer is not None or (
+                    d.integration is not None
+                    and isinstance(bot.integrations.get(d.integration), EscalationIntegration)
+                )
+                if is_escalation:
+                    escalates = True
+                    needed = preceding * DELAY_PER_MESSAGE_MS
+                    if d.delay_ms < needed:
+                        warnings.append(
+                            LintWarning(
+                                "T4",
+                                f'bot "{bot.name}", dialog "{dialog.name}": escalation'
+                                f' "{inter.name}" has a delay of {d.delay_ms} ms after'
+                                f" {preceding} message(s); use at least {needed} ms so they are"
+                                " delivered before the transfer",
+                                bot.name,
+                                bot.file,
+                                bot.line,
+                            )
+                        )
+                    preceding = 0
+                elif d.text is not None or d.question is not None:
+                    preceding += 1
+        if escalates and bot.match_pattern(ESCALATION_FAILED_MESSAGE) is None:
+            warnings.append(
+                LintWarning(
+                    "F2",
+                    f'bot "{bot.name}" escalates but no dialog starter catches'
+                    f" {ESCALATION_FAILED_MESSAGE}; failed transfers will land in the fallback",
+                    bot.name,
+                    bot.file,
+                    bot.line,
+                )
+            )
+    for group in world.groups.values():
+        if not group.collaboration:
+            continue
+        if len(group.members) > MAX_COLLABORATIVE_GROUP:
+            warnings.append(
+                LintWarning(
+                    "G7",
+                    f'group "{group.name}" has {len(group.members)} bots; a collaborative group'
+                    f" should have at most {MAX_COLLABORATIVE_GROUP}",
+                )
+            )
+        for member in group.members:
+            connector = world.connectors.get(member)
+            if connector is None or not connector.active:
+                warnings.append(
+                    LintWarning(
+                        "G4",
+                        f'bot "{member}" of group "{group.name}" has no active agent connector;'
+                        " it can never receive an automatic transfer",
+                        member,
+                    )
+                )
+        warnings.extend(_group_overlaps(world, group.name, group.members))
+    return warnings
+
+
+def _group_overlaps(world: World, group: str, members: list[str]) -> list[LintWarning]:
+    found: list[LintWarning] = []
+    seen_patterns: dict[str, str] = {}
+    seen_intents: dict[str, str] = {}
+    for member in members:
+        bot = world.bots[member]
+        for starter in bot.starters:
+            key = starter.source.strip().lower()
+            other = seen_patterns.get(key)
+            if other is not None and other != member:
+                found.append(
+                    LintWarning(
+                        "G7",
+                        f'group "{group}": bots "{other}" and "{member}" both start a dialog on'
+                        f' pattern "{starter.source}"; the winner depends on the store order',
+                    )
+                )
+            seen_patterns.setdefault(key, member)
+        for intent in bot.intent_dialogs:
+            other = seen_intents.get(intent)
+            if other is not None and other != member:
+                found.append(
+                    LintWarning(
+                        "G7",
+                        f'group "{group}": bots "{other}" and "{member}" both start a dialog on'
+                        f' intent "{intent}"; the winner depends on the store order',
+                    )
+                )
+            seen_intents.setdefault(intent, member)
+    return found

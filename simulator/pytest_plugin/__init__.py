@@ -1,0 +1,1 @@
+"""The pytest adapter: fixtures, options, the bound step library and failure reports."""

@@ -1,0 +1,144 @@
+"""pytest plugin (entry point ``pytest11``): a user's project needs no conftest.
+
+One pytest-bdd step definition, matching any keyword, forwards every step the library knows to
+the library's own matcher. Keeping pytest-bdd's registry at one entry keeps its per-step lookup
+cheap; unknown steps fall through to pytest-bdd's lookup error, which this plugin turns into a
+message with the nearest known steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import parsers, step
+
+import simulator.steps.library  # noqa: F401  (registers the steps)
+from simulator.errors import StepError, UserError
+from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
+from simulator.steps.registry import REGISTRY, Match, call
+
+SIM_KEY = pytest.StashKey[Simulator]()
+
+
+class LibraryParser(parsers.StepParser):  # type: ignore[misc]
+    """Matches exactly the steps of the library; hands the match to the step function."""
+
+    def __init__(self) -> None:
+        super().__init__("<cb-simulator step library>")
+
+    def is_matching(self, name: str) -> bool:
+        return REGISTRY.match(name) is not None
+
+    def parse_arguments(self, name: str) -> dict[str, Any]:
+        return {"sim_step": REGISTRY.match(name)}
+
+
+@step(LibraryParser())  # type: ignore[untyped-decorator]
+def _simulator_step(
+    sim_step: Match,
+    sim: Simulator,
+    datatable: list[list[str]] | None = None,
+    docstring: str | None = None,
+) -> None:
+    call(sim_step, sim, datatable, docstring)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cb-simulator", "Conversation Builder simulator")
+    group.addoption(
+        "--sim-seed",
+        action="store",
+        default=None,
+        type=int,
+        help=f"seed of every random choice in scenarios (ini: sim_seed; default {DEFAULT_SEED})",
+    )
+    group.addoption(
+        "--sim-transcripts",
+        action="store",
+        default=None,
+        metavar="DIR",
+        help="write every scenario's transcript to DIR (one .txt per scenario)",
+    )
+    parser.addini("sim_seed", "seed of every random choice in scenarios", default=str(DEFAULT_SEED))
+
+
+def _seed(config: pytest.Config) -> int:
+    option = config.getoption("--sim-seed")
+    if option is not None:
+        return int(option)
+    raw = config.getini("sim_seed")
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise pytest.UsageError(f'sim_seed must be an integer, got "{raw}"') from None
+
+
+@pytest.fixture
+def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
+    """The scenario's simulator: a fresh fake cloud, clock and seeded generator."""
+    root = Path(str(request.config.rootpath))
+    simulator = Simulator(seed=_seed(request.config), base_dir=root)
+    feature_dir = getattr(request.node, "_sim_feature_dir", None)
+    simulator.search_dirs = [d for d in (feature_dir, root) if d is not None]
+    request.node.stash[SIM_KEY] = simulator
+    with frozen_at(simulator):
+        yield simulator
+    out = request.config.getoption("--sim-transcripts")
+    if out and simulator.conversations:
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+        (target / f"{safe}.txt").write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node._sim_feature_dir = Path(feature.filename).parent
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    suggestions = REGISTRY.suggestions(step.name)
+    hint = (
+        "\nThe nearest steps of the library are:\n  " + "\n  ".join(suggestions)
+        if suggestions
+        else "\nRun `simulator steps` for the catalogue."
+    )
+    raise StepError(
+        f'undefined step "{step.keyword} {step.name}" at {feature.rel_filename}:{step.line_number}'
+        f' (scenario "{scenario.name}").{hint}'
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    simulator = item.stash.get(SIM_KEY, None)
+    if simulator is None or report.when != "call":
+        return
+    if report.failed:
+        text = simulator.all_transcripts() or "(no conversation was started)"
+        report.sections.append(("simulator transcript", text))
+        if call.excinfo is not None and isinstance(call.excinfo.value, UserError):
+            # A user mistake: the message says everything; the traceback only hides it.
+            report.longrepr = f"{type(call.excinfo.value).__name__}: {call.excinfo.value}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "all_orders: run under every order-dependent outcome")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Any) -> bool:
+    """Gherkin tags are labels (rule ids like @t3); register them so pytest does not warn."""
+    name = tag.replace("-", "_")
+    config = getattr(pytest.mark, "_config", None)
+    if config is not None:
+        config.addinivalue_line("markers", f"{name}: Gherkin tag")
+    mark = getattr(pytest.mark, name)
+    mark(function)
+    return True

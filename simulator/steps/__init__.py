@@ -1,0 +1,11 @@
+"""The step library: plain-words Gherkin steps, matched by one compiled matcher.
+
+The library is plain Python (no pytest import) so the CLI can list it and the pytest plugin can
+bind the whole of it to a single pytest-bdd step definition: pytest-bdd's lookup cost grows with
+every registered definition, so a hundred steps registered one by one would slow every step of
+every scenario.
+"""
+
+from simulator.steps.registry import REGISTRY, StepRegistry
+
+__all__ = ["REGISTRY", "StepRegistry"]
