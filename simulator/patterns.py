@@ -14,12 +14,16 @@ semantics explicit and reports every mistake with a column:
   is ignored; a run of white space in either counts as one space.
 * White space next to ``*`` is optional, because authors write ``(hi|hello) *`` meaning
   "hi, optionally followed by more", and ``* back`` meaning "ends with the word back".
-  ``(hi|hello) *`` therefore matches a bare "hi", but still not "hithere".
+  Such a space acts as a word boundary: ``(hi|hello) *`` matches a bare "hi" and
+  "hi there" but not "hithere"; ``* back`` matches "back" but not "setback"; ``a * b``
+  matches "a b" and "a x b" but not "ab"; ``x *y`` matches "x y" and "x zy", not "xy".
 * A space at the edge of a group (``(hi | hello) there``) merges with a neighbouring space
   instead of demanding two, so stray spaces around ``|`` do not silently break a pattern.
 
 Patterns are translated into Python regular expressions by a small recursive-descent
-parser; ``PatternSet`` then fuses a bot's patterns into one regex so that picking the first
+parser (literal runs between two stars become atomic groups so that many-star patterns
+stay linear; a group between stars can still cost polynomial time on long messages);
+``PatternSet`` then fuses a bot's patterns into one regex so that picking the first
 matching starter costs one regex call per message rather than one per pattern.
 """
 
@@ -49,6 +53,12 @@ _MAX_DEPTH = 64
 # A pattern space that is not safely between two literals: one space, or nothing when a
 # neighbouring space (or the edge of the message) already separates the words.
 _FLEXIBLE_SPACE = r"(?: |(?<= )|\A|\Z)"
+
+# A space next to "*" is a word boundary rather than a character: "hi *" accepts "hi" and
+# "hi there" but not "hithere", "* back" accepts "back" but not "setback".
+_WORD_START = r"(?<![^ ])"
+_WORD_END = r"(?![^ ])"
+_WORD_END_OR_AFTER_SPACE = r"(?:(?<= )|(?![^ ]))"
 
 
 class PatternSyntaxError(ValueError):
@@ -109,9 +119,6 @@ class _Group:
 
 
 _Node = _Literal | _Group | _Token
-
-# Stands in for "a neighbour that cannot supply a space" when a space sits next to "*".
-_SOLID = _Literal("")
 
 
 class _Parser:
@@ -192,43 +199,68 @@ class _Parser:
 # --------------------------------------------------------------------------- translation
 
 
-def _space(left: _Node | None, right: _Node | None) -> str:
-    # Between two literals a space is exactly one space (messages are normalised), which
-    # keeps the common case a plain literal the regex engine can scan quickly.
-    if isinstance(left, _Literal) and isinstance(right, _Literal):
+def _space(nodes: tuple[_Node, ...], i: int) -> str:
+    prev = nodes[i - 1] if i else None
+    nxt = nodes[i + 1] if i + 1 < len(nodes) else None
+    if prev is _Token.STAR:
+        # "* x" and "* *": the star may swallow the space, so only demand that x starts
+        # a word. Zero-width, which keeps runs between stars fixed-width (see _translate).
+        return "" if nxt is _Token.STAR else _WORD_START
+    if nxt is _Token.STAR:
+        # "x *": x must end a word; a group or group edge may already have eaten the space.
+        return _WORD_END if isinstance(prev, _Literal) else _WORD_END_OR_AFTER_SPACE
+    if isinstance(prev, _Literal) and isinstance(nxt, _Literal):
+        # Messages are normalised, so between two literals a space is exactly one space;
+        # keeping it a plain literal lets the regex engine scan quickly.
         return " "
     return _FLEXIBLE_SPACE
 
 
 def _translate(nodes: tuple[_Node, ...]) -> str:
+    """Render one sequence; ``*`` becomes ``.*`` except before a fixed run.
+
+    Naive ``.*a.*b.*`` backtracks through every combination of star lengths, which is
+    exponential in the number of stars (seconds for "* a * a * a * b *" on a 300-character
+    message). When the nodes between a star and the next star of the same sequence are
+    only literals and spaces, what they match has a fixed width and depends on nothing
+    but the message, so taking its leftmost occurrence is never worse than a later one
+    (the next star absorbs the gap). The atomic group ``(?>.*?run)`` commits to that
+    occurrence and makes such patterns linear.
+    """
     out: list[str] = []
-    i = 0
     count = len(nodes)
+    i = 0
     while i < count:
         node = nodes[i]
-        prev = nodes[i - 1] if i else None
-        nxt = nodes[i + 1] if i + 1 < count else None
-        if node is _Token.SPACE:
-            if nxt is _Token.STAR:
-                # " *": optionally a space and anything after it.
-                out.append(f"(?:{_space(prev, _SOLID)}.*)?")
-                i += 2
-                continue
-            out.append(_space(prev, nxt))
-        elif node is _Token.STAR:
-            if nxt is _Token.SPACE:
-                # "* ": optionally anything and a space before what follows.
-                after = nodes[i + 2] if i + 2 < count else None
-                out.append(f"(?:.*{_space(_SOLID, after)})?")
-                i += 2
+        if node is _Token.STAR:
+            end = i + 1
+            while end < count and (nodes[end] is _Token.SPACE or isinstance(nodes[end], _Literal)):
+                end += 1
+            run = range(i + 1, end)
+            if (
+                end < count
+                and nodes[end] is _Token.STAR
+                and any(isinstance(nodes[k], _Literal) for k in run)
+            ):
+                out.append("(?>.*?" + "".join(_render(nodes, k) for k in run) + ")")
+                i = end
                 continue
             out.append(".*")
-        elif isinstance(node, _Literal):
-            out.append(re.escape(node.text))
         else:
-            out.append("(?:" + "|".join(_translate(alt) for alt in node.alternates) + ")")
+            out.append(_render(nodes, i))
         i += 1
     return "".join(out)
+
+
+def _render(nodes: tuple[_Node, ...], i: int) -> str:
+    node = nodes[i]
+    if node is _Token.SPACE:
+        return _space(nodes, i)
+    if node is _Token.STAR:
+        return ".*"
+    if isinstance(node, _Literal):
+        return re.escape(node.text)
+    return "(?:" + "|".join(_translate(alt) for alt in node.alternates) + ")"
 
 
 def _to_regex_source(source: str) -> str:

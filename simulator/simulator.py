@@ -79,7 +79,8 @@ class Simulator:
 
         self.context_store = ContextStore(self.clock)
         self.cloud.context_handler = self.context_store.bot_operation
-        self.cloud.group_router = GroupRouter(self.cloud).route
+        self.group_router = GroupRouter(self.cloud)
+        self.cloud.group_router = self.group_router.route
         self._install_code_runner()
         return world
 

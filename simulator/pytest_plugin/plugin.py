@@ -16,11 +16,13 @@ import pytest
 from pytest_bdd import parsers, step
 
 import simulator.steps.library  # noqa: F401  (registers the steps)
-from simulator.errors import StepError, UserError
+import simulator.steps.routing  # noqa: F401
+from simulator.errors import ExpectationFailed, StepError, UserError
 from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
 from simulator.steps.registry import REGISTRY, Match, call
 
 SIM_KEY = pytest.StashKey[Simulator]()
+FAILED_STEP_KEY = pytest.StashKey[str]()
 
 
 class LibraryParser(parsers.StepParser):  # type: ignore[misc]
@@ -98,6 +100,14 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     request.node._sim_feature_dir = Path(feature.filename).parent
 
 
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    request.node.stash[FAILED_STEP_KEY] = (
+        f"{feature.rel_filename}:{step.line_number}: {step.keyword} {step.name}"
+    )
+
+
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
 ) -> None:
@@ -123,9 +133,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed:
         text = simulator.all_transcripts() or "(no conversation was started)"
         report.sections.append(("simulator transcript", text))
-        if call.excinfo is not None and isinstance(call.excinfo.value, UserError):
-            # A user mistake: the message says everything; the traceback only hides it.
-            report.longrepr = f"{type(call.excinfo.value).__name__}: {call.excinfo.value}"
+        error = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(error, (UserError, ExpectationFailed)):
+            # The message says everything; a traceback into the library would only hide it.
+            where = item.stash.get(FAILED_STEP_KEY, "")
+            heading = f"step failed: {where}\n" if where else ""
+            report.longrepr = f"{heading}{type(error).__name__}: {error}"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -41,6 +41,7 @@ class StepDef:
 class Match:
     step: StepDef
     args: dict[str, str]
+    text: str
 
 
 def split_list(text: str) -> list[str]:
@@ -88,7 +89,7 @@ class StepRegistry:
         for step in self.steps:
             m = step.regex.fullmatch(text.strip())
             if m:
-                return Match(step, m.groupdict())
+                return Match(step, {k: v for k, v in m.groupdict().items() if v is not None}, text.strip())
         return None
 
     def suggestions(self, text: str, limit: int = 3) -> list[str]:
@@ -126,6 +127,9 @@ def _strip_quoted(text: str) -> str:
 
 def call(match: Match, context: Any, table: list[list[str]] | None, doc: str | None) -> None:
     step = match.step
+    scratch = getattr(context, "scratch", None)
+    if isinstance(scratch, dict):
+        scratch["_step_text"] = match.text
     kwargs: dict[str, Any] = dict(match.args)
     if step.table:
         kwargs["table"] = table

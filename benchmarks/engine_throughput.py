@@ -1,0 +1,198 @@
+"""Consumer messages per second through the engine, directly via the Simulator API, on one core.
+
+(a) one bot with 50 dialog starters (25 pattern starters, 25 intent starters, NLU on) and a
+    fallback dialog;
+(b) a 15-bot collaborative bot group, every bot with a connector and 50 starters.
+
+Messages are a fixed mix: 40% pattern hits, 40% intent hits, 20% fallbacks (texts that match no
+starter of any bot). Conversations are reused (round robin over ``--conversations``). Each
+``sim.say`` runs the message to completion (the bot's reply is delivered in virtual time).
+
+If a case is below the target, the script profiles it with cProfile and prints the top hotspots
+(file:line) so they can be optimised.
+
+    python benchmarks/engine_throughput.py [--messages 20000] [--profile] [--freezegun]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import pstats
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, Result, group_tenant, single_bot_tenant  # noqa: E402
+
+from simulator.simulator import Simulator, frozen_at  # noqa: E402
+
+# freezegun replaces time.perf_counter while a clock is frozen; time with the real one.
+try:
+    from freezegun.api import real_perf_counter as perf_counter
+except ImportError:  # pragma: no cover
+    from time import perf_counter
+
+TARGET = 20_000.0
+MIX = ("pattern", "intent", "pattern", "intent", "fallback")  # 40/40/20
+
+
+def _messages_single(samples: dict[str, list[str]], n: int) -> list[str]:
+    out = []
+    counters = dict.fromkeys(samples, 0)
+    for i in range(n):
+        kind = MIX[i % len(MIX)]
+        pool = samples[kind]
+        out.append(pool[counters[kind] % len(pool)])
+        counters[kind] += 1
+    return out
+
+
+def _messages_group(all_samples: list[dict[str, list[str]]], n: int) -> list[str]:
+    """Each hit targets a bot chosen round robin, so most hits are automatic group transfers
+    and every fallback scans all 14 other members (the expensive path)."""
+    out = []
+    counters = {k: 0 for k in ("pattern", "intent", "fallback")}
+    for i in range(n):
+        kind = MIX[i % len(MIX)]
+        c = counters[kind]
+        samples = all_samples[(c * 7) % len(all_samples)]
+        pool = samples[kind]
+        out.append(pool[(c // len(all_samples)) % len(pool)])
+        counters[kind] += 1
+    return out
+
+
+def _setup(tenant_yaml: str, first_bot: str, n_convs: int) -> tuple[Simulator, list[object]]:
+    sim = Simulator(base_dir=ROOT)
+    sim.load_text(tenant_yaml)
+    convs = [sim.open_conversation(bot=first_bot) for _ in range(n_convs)]
+    return sim, convs
+
+
+def _drive(sim: Simulator, convs: list, messages: list[str]) -> float:
+    n_convs = len(convs)
+    say = sim.say
+    start = perf_counter()
+    for i, text in enumerate(messages):
+        sim.current = convs[i % n_convs]
+        say(text)
+    return perf_counter() - start
+
+
+@contextlib.contextmanager
+def _maybe_frozen(sim: Simulator, on: bool) -> Iterator[None]:
+    if on:
+        with frozen_at(sim):
+            yield
+    else:
+        yield
+
+
+def measure(
+    tenant_yaml: str,
+    first_bot: str,
+    messages: list[str],
+    n_convs: int,
+    *,
+    freezegun: bool = False,
+    profile: bool = False,
+) -> tuple[float, str | None]:
+    """Return (messages per second, profile text or None)."""
+    sim, convs = _setup(tenant_yaml, first_bot, n_convs)
+    with _maybe_frozen(sim, freezegun):
+        _drive(sim, convs, messages[: min(500, len(messages))])  # warm caches
+        if profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            elapsed = _drive(sim, convs, messages)
+            prof.disable()
+            return len(messages) / elapsed, _hotspots(prof)
+        elapsed = _drive(sim, convs, messages)
+    return len(messages) / elapsed, None
+
+
+def _hotspots(prof: cProfile.Profile, limit: int = 15) -> str:
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.sort_stats("tottime")
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:limit]  # type: ignore[attr-defined]
+    lines = [f"  {'self %':>6} {'cum %':>6} {'calls':>9}  function (file:line)"]
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in rows:
+        try:
+            short = str(Path(filename).resolve().relative_to(ROOT))
+        except ValueError:
+            short = filename.split("site-packages/")[-1] if "site-packages" in filename else filename
+        lines.append(
+            f"  {100 * tt / total:6.1f} {100 * ct / total:6.1f} {nc:9d}  {func} ({short}:{line})"
+        )
+    cum_rows = sorted(
+        (
+            kv
+            for kv in stats.stats.items()  # type: ignore[attr-defined]
+            if str(ROOT) in kv[0][0] or kv[0][0].startswith("simulator")
+        ),
+        key=lambda kv: kv[1][3],
+        reverse=True,
+    )[:12]
+    lines.append("  -- project functions by cumulative time --")
+    for (filename, line, func), (_cc, nc, _tt, ct, _callers) in cum_rows:
+        short = str(Path(filename).resolve().relative_to(ROOT))
+        lines.append(f"  {100 * ct / total:6.1f}% cum {nc:9d}  {func} ({short}:{line})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[Result]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--messages", type=int, default=20_000, help="messages per case")
+    ap.add_argument("--conversations", type=int, default=50, help="conversations reused")
+    ap.add_argument("--profile", action="store_true", help="always profile (not only below target)")
+    ap.add_argument(
+        "--no-freezegun",
+        dest="freezegun",
+        action="store_false",
+        help="skip the extra measurement with freezegun following the clock (as in the plugin)",
+    )
+    args = ap.parse_args(argv)
+
+    single_yaml, single_samples = single_bot_tenant(50)
+    group_yaml, group_samples = group_tenant(15, 50)
+    cases: list[tuple[str, str, list[str]]] = [
+        ("1 bot, 50 starters", single_yaml, _messages_single(single_samples, args.messages)),
+        ("15-bot collaborative group, 50 starters each", group_yaml,
+         _messages_group(group_samples, args.messages)),
+    ]
+    results: list[Result] = []
+    print(f"engine throughput: {args.messages} messages per case, {args.conversations} "
+          "conversations, mix 40% pattern / 40% intent / 20% fallback, one core")
+    for label, tenant_yaml, messages in cases:
+        rate, _ = measure(tenant_yaml, "Bot0", messages, args.conversations)
+        line = f"  {label}: {rate:,.0f} msg/s ({1e6 / rate:.1f} us/msg)"
+        details: dict[str, object] = {"msg_per_s": round(rate)}
+        if args.freezegun:
+            rate_fg, _ = measure(tenant_yaml, "Bot0", messages, args.conversations, freezegun=True)
+            line += f"; with freezegun following the clock (as under the plugin): {rate_fg:,.0f} msg/s"
+            details["msg_per_s_freezegun"] = round(rate_fg)
+        print(line, flush=True)
+        met = rate >= TARGET
+        if not met or args.profile:
+            n_prof = min(len(messages), 5000)
+            _, text = measure(tenant_yaml, "Bot0", messages[:n_prof], args.conversations, profile=True)
+            print(f"  cProfile of {n_prof} messages ({label}), top self time:\n{text}", flush=True)
+        measured = f"{rate:,.0f} msg/s"
+        if args.freezegun:
+            measured += f" ({details['msg_per_s_freezegun']:,} with freezegun)"
+        results.append(Result(f"Engine throughput: {label}", measured, ">= 20,000 msg/s", met,
+                              details))
+    for r in results:
+        r.emit()
+    return results
+
+
+if __name__ == "__main__":
+    main()
