@@ -20,6 +20,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
+# freezegun, while started, fakes time.perf_counter and rebinds every module attribute that is
+# the real function; a function kept inside a tuple escapes that scan, so timings stay real.
+_REAL_TIMER = (time.perf_counter,)
+
+
+def perf_counter() -> float:
+    """Wall-clock seconds, real even while freezegun is active."""
+    return _REAL_TIMER[0]()
+
+
 _CONSONANTS = "bdfgklmnprstvz"
 _VOWELS = "aeiou"
 
@@ -58,9 +68,9 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[f
     full_env["PYTHONHASHSEED"] = "0"
     if env:
         full_env.update(env)
-    start = time.perf_counter()
+    start = perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed = perf_counter() - start
     out = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{out[-4000:]}")

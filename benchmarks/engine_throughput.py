@@ -31,11 +31,7 @@ from _common import ROOT, Result, group_tenant, single_bot_tenant  # noqa: E402
 
 from simulator.simulator import Simulator, frozen_at  # noqa: E402
 
-# freezegun replaces time.perf_counter while a clock is frozen; time with the real one.
-try:
-    from freezegun.api import real_perf_counter as perf_counter
-except ImportError:  # pragma: no cover
-    from time import perf_counter
+from _common import perf_counter  # noqa: E402  (the real one, even under freezegun)
 
 TARGET = 20_000.0
 MIX = ("pattern", "intent", "pattern", "intent", "fallback")  # 40/40/20

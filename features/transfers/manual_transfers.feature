@@ -24,3 +24,23 @@ Feature: Manual transfers with the Agent Transfer interaction
     Then the conversation is assigned to agent "Alice"
     When agent "Alice" says "Hi, Alice here."
     Then the consumer sees "Hi, Alice here."
+
+  @t3
+  Scenario: The message to user is the last message before the transfer
+    When the consumer opens a conversation with bot "Routing"
+    And the consumer says "talk to an agent please"
+    Then the consumer has seen exactly:
+      """
+      Routing: Hold on while I connect you with an agent.
+      """
+    And the transcript contains "[message to user]"
+
+  @t8
+  Scenario: The receiving bot does not see the sender's variables
+    When the consumer opens a conversation with bot "Routing"
+    And the consumer says "hi"
+    And the consumer says "Ann"
+    And the consumer says "open a savings account"
+    Then the conversation is transferred to bot "Savings"
+    And bot "Routing" has variable "name" set to "Ann"
+    And bot "Savings" has no variable "name"

@@ -11,7 +11,7 @@ from typing import Any
 
 #: Placeholder kinds: what each matches in a step's text.
 _KINDS: dict[str, str] = {
-    "str": r'"(?P<{name}>[^"]*)"',
+    "str": r'"(?P<{name}>(?:[^"\\]|\\.)*)"',
     "int": r'"?(?P<{name}>\d+)"?',
     "float": r'"?(?P<{name}>\d+(?:\.\d+)?)"?',
     "duration": r'"?(?P<{name}>\d+(?:\.\d+)?\s*[A-Za-z]+)"?',
@@ -89,7 +89,8 @@ class StepRegistry:
         for step in self.steps:
             m = step.regex.fullmatch(text.strip())
             if m:
-                return Match(step, {k: v for k, v in m.groupdict().items() if v is not None}, text.strip())
+                args = {k: _unescape(v) for k, v in m.groupdict().items() if v is not None}
+                return Match(step, args, text.strip())
         return None
 
     def suggestions(self, text: str, limit: int = 3) -> list[str]:
@@ -119,6 +120,11 @@ class StepRegistry:
 
     def templates_of(self, func: StepFunc) -> list[str]:
         return [s.template for s in self.steps if s.func is func]
+
+
+def _unescape(value: str) -> str:
+    """Inside a quoted parameter, \\" stands for a double quote and \\\\ for a backslash."""
+    return value.replace('\\"', '"').replace("\\\\", "\\")
 
 
 def _strip_quoted(text: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import pickle
 import re
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -121,6 +124,16 @@ def test_star_matches_any_run(pattern: str, text: str, expected: bool) -> None:
         ("a * b", "axb", False),
         ("* *", "", True),
         ("* *", "x", True),
+        ("x *y", "x y", True),
+        ("x *y", "x zy", True),
+        ("x *y", "xy", False),
+        ("(hi |hey) *", "hi", True),
+        ("(hi |hey) *", "hi there", True),
+        ("(hi |hey) *", "hithere", False),
+        ("(hi)( *)", "hi you", True),
+        ("(hi)( *)", "hiyou", False),
+        ("* (back|home)", "welcome home", True),
+        ("* (back|home)", "athome", False),
     ],
 )
 def test_whitespace_next_to_star_is_optional(pattern: str, text: str, expected: bool) -> None:
@@ -386,6 +399,99 @@ def test_group_of_words_matches_each_word(words: list[str]) -> None:
         assert pattern.matches(word)
         assert pattern.matches(f"  {word.upper()} ")
     assert not pattern.matches(words[0] + " " + words[0])
+
+
+# A reference matcher that never touches ``re``: expand every group into flat patterns,
+# then match those with a memoised recursion that spells out the documented semantics.
+# It guards the regex translation, including the atomic groups used for speed.
+
+_Tree = str | tuple[str, tuple["_Tree", ...]]
+
+_LEAVES = st.sampled_from(["a", "b", "ab", " ", "*", "a ", " b"])
+
+
+def _branches(children: st.SearchStrategy[_Tree]) -> st.SearchStrategy[_Tree]:
+    parts = st.lists(children, min_size=1, max_size=3).map(tuple)
+    alternates = st.lists(st.lists(children, max_size=2).map(tuple), min_size=1, max_size=3)
+    return st.one_of(
+        parts.map(lambda p: ("seq", p)),
+        alternates.map(lambda alts: ("alt", tuple(("seq", a) for a in alts))),
+    )
+
+
+_TREES = st.recursive(_LEAVES, _branches, max_leaves=8)
+
+
+def _source(tree: _Tree) -> str:
+    if isinstance(tree, str):
+        return tree
+    kind, children = tree
+    if kind == "seq":
+        return "".join(_source(c) for c in children)
+    return "(" + "|".join(_source(c) for c in children) + ")"
+
+
+def _expand(tree: _Tree) -> set[str]:
+    if isinstance(tree, str):
+        return {tree}
+    kind, children = tree
+    if kind == "alt":
+        return set().union(*(_expand(c) for c in children))
+    return {"".join(parts) for parts in itertools.product(*(_expand(c) for c in children))}
+
+
+def _flat_tokens(flat: str) -> str:
+    # Runs of spaces collapse (group-edge spaces merge), stars collapse, edges are stripped.
+    return re.sub(r"\*+", "*", re.sub(r" +", " ", flat)).strip()
+
+
+def _reference_match(flat: str, text: str) -> bool:
+    pat = _flat_tokens(flat)
+    msg = " ".join(text.split()).lower()
+
+    @functools.cache
+    def match(pi: int, ti: int) -> bool:
+        if pi == len(pat):
+            return ti == len(msg)
+        tok = pat[pi]
+        if tok == "*":
+            return any(match(pi + 1, k) for k in range(ti, len(msg) + 1))
+        if tok == " ":
+            prev = pat[pi - 1] if pi else ""
+            nxt = pat[pi + 1] if pi + 1 < len(pat) else ""
+            if prev == "*" and nxt == "*":
+                return match(pi + 1, ti)
+            if prev == "*":
+                return (ti == 0 or msg[ti - 1] == " ") and match(pi + 1, ti)
+            if nxt == "*":
+                return (ti == len(msg) or msg[ti] == " ") and match(pi + 1, ti)
+            return ti < len(msg) and msg[ti] == " " and match(pi + 1, ti + 1)
+        return ti < len(msg) and msg[ti] == tok.lower() and match(pi + 1, ti + 1)
+
+    return match(0, 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TREES, st.lists(st.sampled_from(["a", "b", "A", " "]), max_size=7).map("".join))
+def test_translation_agrees_with_reference_semantics(tree: _Tree, text: str) -> None:
+    source = _source(tree)
+    if not source.strip():
+        return  # an empty pattern is an error, tested above
+    expected = any(_reference_match(flat, text) for flat in _expand(tree))
+    assert compile_pattern(source).matches(text) is expected, compile_pattern(source).regex
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["* a * a * a * b *", "*a*a*a*a*b", "* my * order * status *", "(x|*a*a*a*a*b)"],
+)
+def test_many_star_patterns_do_not_backtrack_exponentially(pattern: str) -> None:
+    # Naive translation takes seconds to minutes on these; the atomic runs take microseconds.
+    compiled = compile_pattern(pattern)
+    started = time.perf_counter()
+    for text in ["a " * 150, "a" * 300, "my order " * 35]:
+        assert not compiled.matches(text)
+    assert time.perf_counter() - started < 0.5
 
 
 # --------------------------------------------------------------------------- compile_regex
