@@ -180,3 +180,105 @@ bots:
 connectors:
   - {bot: Echo, skills: [1]}
 """
+
+
+# -- generated pytest-bdd suites ---------------------------------------------------------------
+SCENARIOS_PER_FEATURE = 50
+
+PLUGIN_TEST_MODULE = '''\
+from pytest_bdd import scenarios
+
+scenarios("features")
+'''
+
+BARE_TEST_MODULE = '''\
+from pytest_bdd import given, scenarios, then, when
+
+scenarios("features")
+
+
+@given("a bare precondition")
+def _bare_given():
+    pass
+
+
+@when("the bare user acts")
+def _bare_when_one():
+    pass
+
+
+@when("the bare user acts again")
+def _bare_when_two():
+    pass
+
+
+@then("a bare outcome holds")
+def _bare_then_one():
+    pass
+
+
+@then("another bare outcome holds")
+def _bare_then_two():
+    pass
+'''
+
+
+def _plugin_scenario(i: int, tenant: Path, inline: bool) -> str:
+    if inline:
+        setup = (
+            '    Given a bot "Echo" with dialogs:\n'
+            "      | dialog   | patterns  | intent | phrases                     | replies         | type     |\n"
+            "      | Greeting | hi, hello |        |                             | Hello!          |          |\n"
+            "      | Help     |           | help   | I need help; can you help me | How can I help? |          |\n"
+            "      | Fallback |           |        |                             | Sorry?          | fallback |\n"
+        )
+    else:
+        setup = f'    Given the tenant "{tenant}"\n'
+    return (
+        f"  Scenario: Echo {i}\n"
+        + setup
+        + '    When the consumer opens a conversation with bot "Echo"\n'
+        '    And the consumer says "hi"\n'
+        '    Then the bot replies "Hello!"\n'
+        '    When the consumer says "I need help"\n'
+        '    Then the bot replies "How can I help?"\n\n'
+    )
+
+
+def _bare_scenario(i: int) -> str:
+    return (
+        f"  Scenario: Bare {i}\n"
+        "    Given a bare precondition\n"
+        "    When the bare user acts\n"
+        "    And the bare user acts again\n"
+        "    Then a bare outcome holds\n"
+        "    When the bare user acts\n"
+        "    Then another bare outcome holds\n\n"
+    )
+
+
+def write_suite(root: Path, n: int, kind: str, *, inline: bool = False) -> Path:
+    """Write a self-contained pytest project with ``n`` six-step scenarios; return its folder.
+
+    kind "plugin": steps of the simulator's library against a small tenant file;
+    kind "bare": plain pytest-bdd steps that do nothing (run with ``-p no:cb_simulator``).
+    """
+    folder = root / f"{kind}_{n}{'_inline' if inline else ''}"
+    features = folder / "features"
+    features.mkdir(parents=True, exist_ok=True)
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    tenant = folder / "echo.yaml"
+    tenant.write_text(ECHO_TENANT, encoding="utf-8")
+    module = PLUGIN_TEST_MODULE if kind == "plugin" else BARE_TEST_MODULE
+    (folder / "test_suite.py").write_text(module, encoding="utf-8")
+    for f, start in enumerate(range(0, n, SCENARIOS_PER_FEATURE)):
+        count = min(SCENARIOS_PER_FEATURE, n - start)
+        parts = [f"Feature: Generated {kind} {f}\n\n"]
+        for i in range(start, start + count):
+            parts.append(_plugin_scenario(i, tenant, inline) if kind == "plugin" else _bare_scenario(i))
+        (features / f"f{f:04d}.feature").write_text("".join(parts), encoding="utf-8")
+    return folder
+
+
+PYTEST = [PYTHON, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+BARE_FLAGS = ["-p", "no:cb_simulator"]

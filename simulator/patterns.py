@@ -56,9 +56,11 @@ _FLEXIBLE_SPACE = r"(?: |(?<= )|\A|\Z)"
 
 # A space next to "*" is a word boundary rather than a character: "hi *" accepts "hi" and
 # "hi there" but not "hithere", "* back" accepts "back" but not "setback".
+# When the other neighbour is a group (or the edge of one) it may itself hold the space or
+# sit at the edge of the message, so any boundary will do.
 _WORD_START = r"(?<![^ ])"
 _WORD_END = r"(?![^ ])"
-_WORD_END_OR_AFTER_SPACE = r"(?:(?<= )|(?![^ ]))"
+_BOUNDARY = r"(?:(?<![^ ])|(?![^ ]))"
 
 
 class PatternSyntaxError(ValueError):
@@ -205,10 +207,12 @@ def _space(nodes: tuple[_Node, ...], i: int) -> str:
     if prev is _Token.STAR:
         # "* x" and "* *": the star may swallow the space, so only demand that x starts
         # a word. Zero-width, which keeps runs between stars fixed-width (see _translate).
-        return "" if nxt is _Token.STAR else _WORD_START
+        if nxt is _Token.STAR:
+            return ""
+        return _WORD_START if isinstance(nxt, _Literal) else _BOUNDARY
     if nxt is _Token.STAR:
-        # "x *": x must end a word; a group or group edge may already have eaten the space.
-        return _WORD_END if isinstance(prev, _Literal) else _WORD_END_OR_AFTER_SPACE
+        # "x *": x must end a word.
+        return _WORD_END if isinstance(prev, _Literal) else _BOUNDARY
     if isinstance(prev, _Literal) and isinstance(nxt, _Literal):
         # Messages are normalised, so between two literals a space is exactly one space;
         # keeping it a plain literal lets the regex engine scan quickly.

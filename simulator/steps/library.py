@@ -181,14 +181,18 @@ def agent_says(sim: Simulator, agent: str, text: str) -> None:
     section=TIME,
 )
 def time_passes(sim: Simulator, amount: str) -> None:
-    """Move the virtual clock forward, running every event that falls due (nothing sleeps)."""
+    """Move the virtual clock forward, running every event that falls due (nothing sleeps);
+    then let bots finish answering whatever those events started."""
     sim.advance(parse_duration(amount))
+    sim.settle()
 
 
 @step("the clock reaches {time:clock}", example="When the clock reaches 00:03:01", section=TIME)
 def clock_reaches(sim: Simulator, time: str) -> None:
-    """Move the clock to a time counted from the start of the scenario."""
+    """Move the clock to a time counted from the start of the scenario, then let bots finish
+    answering whatever fell due."""
     sim.advance_to(parse_offset(time))
+    sim.settle()
 
 
 @step("the clock shows {time:clock}", example="Then the clock shows 00:03:00", section=TIME)
