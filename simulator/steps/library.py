@@ -166,6 +166,17 @@ def consumer_says_now(sim: Simulator, text: str) -> None:
     sim.say(text, wait=False)
 
 
+@step(
+    "the consumer says {text} {delay:duration} later",
+    example='When the consumer says "my card" 100 ms later',
+    section=TALK,
+)
+def consumer_says_later(sim: Simulator, text: str, delay: str) -> None:
+    """Let only this much time pass (bots do not get to answer in between), then say it."""
+    sim.advance(parse_duration(delay))
+    sim.say(text)
+
+
 @step("agent {agent} says {text}", example='When agent "Alice" says "How can I help?"', section=TALK)
 def agent_says(sim: Simulator, agent: str, text: str) -> None:
     """A human agent who holds the conversation writes to the consumer."""

@@ -1,0 +1,190 @@
+"""Per-scenario cost of the simulator's pytest plugin against bare pytest-bdd.
+
+For every size N it generates, in a temporary folder, two pytest projects of N six-step
+scenarios (50 scenarios per feature file):
+
+* plugin: steps of the simulator's library against a small tenant file (load the tenant, open a
+  conversation, say "hi", expect "Hello!", say "I need help", expect "How can I help?");
+* bare:   plain ``@given/@when/@then`` functions that do nothing, run with
+  ``-p no:cb_simulator`` so the simulator plugin is not even imported.
+
+Each suite runs in a subprocess (``python -m pytest -q -p no:randomly -p no:cacheprovider``),
+once in full and once with ``--collect-only -q``. Reported per scenario:
+
+* run    = wall time of the full run / N (includes interpreter start-up and collection);
+* exec   = (full run - collect-only run) / N: the cost of executing one scenario;
+* collect = collect-only wall time; its growth with N shows whether collection is linear.
+
+The target is exec(plugin) / exec(bare) <= 1.5. Then one plugin run is profiled with cProfile
+to show how much of a scenario goes to freezegun (started once per scenario by the ``sim``
+fixture and moved on every clock tick) and to the rest of the harness.
+
+    python benchmarks/harness_overhead.py [--sizes 100,1000,5000] [--inline] [--no-profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BARE_FLAGS, PYTEST, ROOT, Result, run, write_suite  # noqa: E402
+
+TARGET = 1.5
+
+
+def _measure(folder: Path, extra: list[str], n: int) -> dict[str, float]:
+    full, out = run([*PYTEST, *extra], folder)
+    if f"{n} passed" not in out:
+        raise RuntimeError(f"expected {n} passed scenarios in {folder}:\n{out[-3000:]}")
+    collect, out = run([*PYTEST, *extra, "--collect-only"], folder)
+    if f"{n} tests collected" not in out:
+        raise RuntimeError(f"expected {n} collected scenarios in {folder}:\n{out[-3000:]}")
+    return {"full": full, "collect": collect, "exec": max(full - collect, 1e-9)}
+
+
+def _profile(folder: Path, n: int) -> dict[str, float]:
+    """Profile one plugin run; return shares (0..1) of the scenario-running time."""
+    prof_file = folder / "run.prof"
+    run([sys.executable, "-m", "cProfile", "-o", str(prof_file), "-m", "pytest",
+         *PYTEST[3:]], folder)
+    stats = pstats.Stats(str(prof_file))
+    raw = stats.stats  # type: ignore[attr-defined]
+
+    def cum(pred: object) -> float:
+        # Sum of cumulative time of the matching functions (callers of each other excluded by
+        # choosing functions that do not nest: start/stop/move_to/fake_* are leaves for us).
+        return sum(v[3] for k, v in raw.items() if pred(k))  # type: ignore[operator]
+
+    def first_cum(filename_part: str, func: str) -> float:
+        return max(
+            (v[3] for k, v in raw.items() if filename_part in k[0] and k[2] == func),
+            default=0.0,
+        )
+
+    total_run = first_cum("_pytest/runner.py", "runtestprotocol")
+    freeze_start = first_cum("freezegun/api.py", "start")
+    freeze_stop = first_cum("freezegun/api.py", "stop")
+    move_to = first_cum("freezegun/api.py", "move_to")
+    freezegun_self = sum(v[2] for k, v in raw.items() if "freezegun" in k[0])
+    # Everything freezegun costs: its start/stop (module scans), moving it on every tick, and the
+    # self time of its fake datetime/time functions.
+    freezegun_total = freeze_start + freeze_stop + move_to
+    freezegun_total = max(freezegun_total, freezegun_self)
+    tenant_load = first_cum("simulator/tenant/loader.py", "load_tenant")
+    build_world = first_cum("simulator/world.py", "build_world")
+    faker = first_cum("simulator/simulator.py", "faker")
+    say = first_cum("simulator/simulator.py", "say")
+    open_conv = first_cum("simulator/simulator.py", "open_conversation")
+    bdd_step_lookup = first_cum("pytest_bdd/scenario.py", "find_fixturedefs_for_step")
+    match = first_cum("simulator/steps/registry.py", "match")
+    setup = first_cum("_pytest/runner.py", "pytest_runtest_setup")
+    teardown = first_cum("_pytest/runner.py", "pytest_runtest_teardown")
+    shares = {
+        "total_run_s": total_run,
+        "freezegun start": freeze_start,
+        "freezegun stop": freeze_stop,
+        "freezegun move_to (per tick)": move_to,
+        "freezegun (all, incl. fakes)": freezegun_total,
+        "tenant load (load_tenant)": tenant_load,
+        "build_world": build_world,
+        "Faker (first use per scenario)": faker,
+        "open_conversation": open_conv,
+        "say (engine)": say,
+        "step matching (REGISTRY.match)": match,
+        "pytest-bdd step lookup": bdd_step_lookup,
+        "pytest setup phase (fixtures)": setup,
+        "pytest teardown phase": teardown,
+    }
+    return shares
+
+
+def main(argv: list[str] | None = None) -> list[Result]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default="100,1000", help="comma separated scenario counts")
+    ap.add_argument("--inline", action="store_true",
+                    help='plugin scenarios define the bot inline ("Given a bot ... with dialogs:")')
+    ap.add_argument("--no-profile", dest="profile", action="store_false")
+    ap.add_argument("--profile-size", type=int, default=200, help="scenarios in the profiled run")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    rows = []
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="cbsim-bench-") as tmp:
+        root = Path(tmp)
+        for n in sizes:
+            plugin_dir = write_suite(root, n, "plugin", inline=args.inline)
+            bare_dir = write_suite(root, n, "bare")
+            p = _measure(plugin_dir, [], n)
+            b = _measure(bare_dir, BARE_FLAGS, n)
+            rows.append((n, p, b))
+            print(f"  N={n}: plugin run {p['full']:.2f}s (collect {p['collect']:.2f}s), "
+                  f"bare run {b['full']:.2f}s (collect {b['collect']:.2f}s)", flush=True)
+
+        print("\nharness overhead (per scenario; exec = full run minus collect-only run)")
+        print(f"  {'N':>6} | {'plugin run':>10} {'plugin exec':>11} | {'bare run':>9} "
+              f"{'bare exec':>9} | {'exec ratio':>10} {'run ratio':>9} | "
+              f"{'collect plugin':>14} {'collect bare':>12}")
+        for n, p, b in rows:
+            ratio = p["exec"] / b["exec"]
+            print(f"  {n:>6} | {1e3 * p['full'] / n:8.2f}ms {1e3 * p['exec'] / n:9.2f}ms | "
+                  f"{1e3 * b['full'] / n:7.2f}ms {1e3 * b['exec'] / n:7.2f}ms | "
+                  f"{ratio:9.2f}x {p['full'] / b['full']:8.2f}x | "
+                  f"{p['collect']:7.2f}s ({1e3 * p['collect'] / n:5.2f}ms/sc) "
+                  f"{b['collect']:6.2f}s ({1e3 * b['collect'] / n:5.2f}ms/sc)")
+        if len(rows) >= 2:
+            (n0, p0, b0), (n1, p1, b1) = rows[0], rows[-1]
+            # Marginal collection cost per scenario between the smallest and largest size: flat
+            # marginal cost (vs the small-size average) means linear growth.
+            marg_p = (p1["collect"] - p0["collect"]) / (n1 - n0)
+            marg_b = (b1["collect"] - b0["collect"]) / (n1 - n0)
+            print(f"  marginal collection cost N={n0}->{n1}: plugin {1e3 * marg_p:.2f} ms/scenario,"
+                  f" bare {1e3 * marg_b:.2f} ms/scenario")
+            if len(rows) >= 3:
+                for (na, pa, _), (nb, pb, _) in zip(rows, rows[1:], strict=False):
+                    print(f"    plugin marginal collect N={na}->{nb}: "
+                          f"{1e3 * (pb['collect'] - pa['collect']) / (nb - na):.2f} ms/scenario")
+
+        for n, p, b in rows:
+            ratio = p["exec"] / b["exec"]
+            results.append(Result(
+                f"Harness overhead, N={n}: plugin vs bare pytest-bdd per scenario (exec)",
+                f"{1e3 * p['exec'] / n:.2f} ms vs {1e3 * b['exec'] / n:.2f} ms = {ratio:.2f}x",
+                "<= 1.5x", ratio <= TARGET,
+                {"n": n, "plugin": p, "bare": b},
+            ))
+        n_big, p_big, b_big = rows[-1]
+        results.append(Result(
+            f"Collection time, N={','.join(str(r[0]) for r in rows)} (plugin)",
+            ", ".join(f"{r[1]['collect']:.2f}s" for r in rows),
+            "linear in N", None,
+        ))
+
+        if args.profile:
+            n = args.profile_size
+            folder = write_suite(root, n, "plugin", inline=args.inline)
+            shares = _profile(folder, n)
+            total = shares.pop("total_run_s")
+            print(f"\ncProfile of one plugin run (N={n}); share of the time spent running "
+                  f"scenarios ({total:.2f}s profiled, {1e3 * total / n:.2f} ms/scenario under the "
+                  "profiler):")
+            for name, value in shares.items():
+                print(f"  {name:<34} {100 * value / total:5.1f}%  ({1e3 * value / n:.3f} ms/scenario)")
+            fg = shares["freezegun (all, incl. fakes)"]
+            results.append(Result(
+                "freezegun share of scenario run time (cProfile)",
+                f"{100 * fg / total:.0f}% ({1e3 * fg / n:.2f} ms/scenario profiled)",
+                "informational", None,
+            ))
+    for r in results:
+        r.emit()
+    return results
+
+
+if __name__ == "__main__":
+    main()
