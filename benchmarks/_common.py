@@ -185,6 +185,47 @@ connectors:
 # -- generated pytest-bdd suites ---------------------------------------------------------------
 SCENARIOS_PER_FEATURE = 50
 
+#: Written into every generated suite: records in-process timestamps (session start, end of
+#: collection, end of session) to $BENCH_TIMES, so start-up noise does not blur the per-scenario
+#: numbers; with $BENCH_NO_FREEZEGUN set, replaces the plugin's freezegun context by a no-op (an
+#: A/B measurement of freezegun's share; the plugin itself is untouched).
+SUITE_CONFTEST = '''\
+import contextlib
+import json
+import os
+import time
+
+_TIMER = (time.perf_counter,)  # in a tuple: freezegun's module scan does not rebind it
+_MARKS = {}
+
+
+def pytest_sessionstart(session):
+    _MARKS["start"] = _TIMER[0]()
+
+
+def pytest_collection_finish(session):
+    _MARKS["collected"] = _TIMER[0]()
+    _MARKS["items"] = len(session.items)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _MARKS["end"] = _TIMER[0]()
+    target = os.environ.get("BENCH_TIMES")
+    if target and not hasattr(session.config, "workerinput"):
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(_MARKS, fh)
+
+
+if os.environ.get("BENCH_NO_FREEZEGUN"):
+    import simulator.pytest_plugin.plugin as _plugin
+
+    @contextlib.contextmanager
+    def _no_freeze(sim):
+        yield
+
+    _plugin.frozen_at = _no_freeze
+'''
+
 PLUGIN_TEST_MODULE = '''\
 from pytest_bdd import scenarios
 
@@ -271,6 +312,7 @@ def write_suite(root: Path, n: int, kind: str, *, inline: bool = False) -> Path:
     tenant.write_text(ECHO_TENANT, encoding="utf-8")
     module = PLUGIN_TEST_MODULE if kind == "plugin" else BARE_TEST_MODULE
     (folder / "test_suite.py").write_text(module, encoding="utf-8")
+    (folder / "conftest.py").write_text(SUITE_CONFTEST, encoding="utf-8")
     for f, start in enumerate(range(0, n, SCENARIOS_PER_FEATURE)):
         count = min(SCENARIOS_PER_FEATURE, n - start)
         parts = [f"Feature: Generated {kind} {f}\n\n"]

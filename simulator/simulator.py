@@ -51,6 +51,7 @@ class Simulator:
         self.search_dirs: list[Path] = [self.base_dir]
         self.scratch: dict[Any, Any] = {}
         self._inline_bots: list[dict[str, Any]] = []
+        self.chooser: Any = None
         if tenant is not None:
             self.use_tenant(tenant)
 
@@ -74,6 +75,7 @@ class Simulator:
         self.world = world
         self.cloud = Cloud(world, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
+        self.cloud.chooser = self.chooser
         from simulator.context_store import ContextStore
         from simulator.groups import GroupRouter
 

@@ -45,6 +45,7 @@ def _simulator_step(
     datatable: list[list[str]] | None = None,
     docstring: str | None = None,
 ) -> None:
+    sim.scratch.setdefault("_replay", []).append((sim_step, datatable, docstring))
     call(sim_step, sim, datatable, docstring)
 
 
@@ -56,6 +57,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         type=int,
         help=f"seed of every random choice in scenarios (ini: sim_seed; default {DEFAULT_SEED})",
+    )
+    group.addoption(
+        "--sim-all-orders",
+        action="store_true",
+        default=False,
+        help="run every scenario under every order-dependent outcome (group store order,"
+        " intent ties); scenarios tagged @all-orders always are",
     )
     group.addoption(
         "--sim-transcripts",
@@ -139,6 +147,45 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             where = item.stash.get(FAILED_STEP_KEY, "")
             heading = f"step failed: {where}\n" if where else ""
             report.longrepr = f"{heading}{type(error).__name__}: {error}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    simulator = item.stash.get(SIM_KEY, None)
+    wanted = item.config.getoption("--sim-all-orders") or item.get_closest_marker("all_orders")
+    if simulator is None or not wanted or not simulator.scratch.get("_replay"):
+        return result
+    _explore_orders(item, simulator)
+    return result
+
+
+def _explore_orders(item: pytest.Item, original: Simulator) -> None:
+    from simulator.explore import ScriptedChooser, explore
+
+    steps = original.scratch["_replay"]
+
+    def run(chooser: ScriptedChooser) -> None:
+        replay = Simulator(seed=original.seed, base_dir=original.base_dir)
+        replay.search_dirs = original.search_dirs
+        replay.chooser = chooser
+        with frozen_at(replay):
+            for match, table, doc in steps:
+                call(match, replay, table, doc)
+
+    outcomes = explore(run)
+    failed = [o for o in outcomes if o.error is not None]
+    summary = "\n".join(
+        f"  {'FAILED' if o.error else 'passed'}: {o.describe()}" for o in outcomes
+    )
+    item.add_report_section("call", "all orders", f"{len(outcomes)} outcome(s):\n{summary}")
+    if failed:
+        first = failed[0]
+        raise ExpectationFailed(
+            f"the scenario depends on the order the platform happens to use: it fails in"
+            f" {len(failed)} of {len(outcomes)} outcomes.\n{summary}\nfirst failure"
+            f" ({first.describe()}): {first.error}"
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:

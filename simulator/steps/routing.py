@@ -289,3 +289,27 @@ def not_order_dependent(sim: Simulator) -> None:
         raise ExpectationFailed("routing was order-dependent:\n" + "\n".join(hits))
 
 
+
+
+@step(
+    "the tenant has the warning {text}",
+    example='Then the tenant has the warning "has 16 bots"',
+    section=GROUP,
+)
+def tenant_warning(sim: Simulator, text: str) -> None:
+    """A best-practice warning (lint: T4 delays, G4 inactive members, G7 size and overlap)
+    recorded when the tenant loaded contains this text."""
+    warnings = sim.platform.world.warnings
+    if not any(text in w for w in warnings):
+        raise ExpectationFailed(
+            f'expected a tenant warning containing "{text}"; warnings:\n  '
+            + ("\n  ".join(warnings) or "(none)")
+        )
+
+
+@step("the tenant has no warnings", example="Then the tenant has no warnings", section=GROUP)
+def tenant_clean(sim: Simulator) -> None:
+    """The tenant passed every best-practice check."""
+    warnings = sim.platform.world.warnings
+    if warnings:
+        raise ExpectationFailed("expected no tenant warnings; got:\n  " + "\n  ".join(warnings))

@@ -9,7 +9,7 @@ import re
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator.patterns import (
@@ -407,7 +407,7 @@ def test_group_of_words_matches_each_word(words: list[str]) -> None:
 
 _Tree = str | tuple[str, tuple["_Tree", ...]]
 
-_LEAVES = st.sampled_from(["a", "b", "ab", " ", "*", "a ", " b"])
+_LEAVES = st.sampled_from(["a", "b", "ab", " ", "*", "a ", " b", "*a*", " * "])
 
 
 def _branches(children: st.SearchStrategy[_Tree]) -> st.SearchStrategy[_Tree]:
@@ -473,6 +473,8 @@ def _reference_match(flat: str, text: str) -> bool:
 
 @settings(max_examples=500, deadline=None)
 @given(_TREES, st.lists(st.sampled_from(["a", "b", "A", " "]), max_size=7).map("".join))
+@example(("seq", ("*a*", "b", "*")), "ab a")  # the first "a" must be taken, not the last
+@example(("seq", ("*a*", " b", " * ")), "a b a b")
 def test_translation_agrees_with_reference_semantics(tree: _Tree, text: str) -> None:
     source = _source(tree)
     if not source.strip():
