@@ -79,8 +79,15 @@ class ContextStore:
             )
         return ns
 
-    def set(self, namespace: str, scope: ContextScope, owner: str, key: str, value: Any,
-            ttl_seconds: int | None = None) -> None:
+    def set(
+        self,
+        namespace: str,
+        scope: ContextScope,
+        owner: str,
+        key: str,
+        value: Any,
+        ttl_seconds: int | None = None,
+    ) -> None:
         ns = self._ns(namespace)
         bucket = ns.data.setdefault((scope, owner), {})
         ttl = timedelta(seconds=ttl_seconds) if ttl_seconds else ns.ttl
@@ -138,7 +145,9 @@ class ContextStore:
                 value = self.get(op.namespace, op.scope, owner, op.key)
                 text = f"{who} read {op.namespace}.{op.key} ({op.scope.value}) = {value!r}"
                 if op.variable:
-                    session.set_variable(op.variable, "" if value is None else str(value), "context store")
+                    session.set_variable(
+                        op.variable, "" if value is None else str(value), "context store"
+                    )
             else:
                 if op.key is None:
                     raise StepError("a context delete needs a key")

@@ -40,7 +40,9 @@ class Outcome:
     def describe(self) -> str:
         if not self.choices:
             return "no order-dependent choice"
-        return "; ".join(f'{reason}: "{cands[pick]}" of {cands}' for reason, cands, pick in self.choices)
+        return "; ".join(
+            f'{reason}: "{cands[pick]}" of {cands}' for reason, cands, pick in self.choices
+        )
 
 
 def explore(run: Callable[[ScriptedChooser], None]) -> list[Outcome]:

@@ -71,7 +71,9 @@ class GroupRouter:
             good = [s for s in session.score_intents(text) if s.level >= MatchLevel.GOOD]
             if good:
                 best = good[0]
-                found.append(GroupMatch(name, best.intent, f'intent "{best.intent}" {best.level.label}'))
+                found.append(
+                    GroupMatch(name, best.intent, f'intent "{best.intent}" {best.level.label}')
+                )
         return found
 
     def route(self, conv: Conversation, sender: CompiledBot, text: str) -> GroupMatch | None:

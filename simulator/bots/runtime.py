@@ -467,7 +467,7 @@ class BotSession:
             next_index = self._play(dialog, inter, turn)
             if d.post_process and not turn.stopped:
                 self._code(d.post_process, "postProcessMessage", inter.name, turn)
-            if next_index == "wait":
+            if isinstance(next_index, str):  # "wait": a question holds the dialog
                 return
             index = next_index
 
@@ -488,7 +488,7 @@ class BotSession:
 
     def _play(
         self, dialog: CompiledDialog, inter: CompiledInteraction, turn: Turn
-    ) -> int | None | str:
+    ) -> int | str | None:
         d = inter.definition
         kind = d.kind
         if kind == "text":

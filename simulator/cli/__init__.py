@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Run Gherkin feature files with pytest-bdd and the simulator's step library.\n\n"
             "No test module is needed: the folder may hold only .feature files and tenant\n"
-            "fixtures. Relative paths in steps (Given the tenant \"fixtures/bank.yaml\") are\n"
+            'fixtures. Relative paths in steps (Given the tenant "fixtures/bank.yaml") are\n'
             "looked up next to the feature file first, then in the current folder."
         ),
         epilog=(
@@ -116,9 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N|auto",
         help="run scenarios in N parallel processes (needs pytest-xdist)",
     )
-    run.add_argument(
-        "--transcripts", metavar="DIR", help="write each scenario's transcript to DIR"
-    )
+    run.add_argument("--transcripts", metavar="DIR", help="write each scenario's transcript to DIR")
     run.add_argument(
         "-q", "--quiet", action="store_true", help="no per-scenario progress, only the summary"
     )

@@ -42,13 +42,36 @@ def render_template(template: str) -> str:
     return _PLACEHOLDER.sub(placeholder, template)
 
 
+#: Sections in the order a scenario uses them; any other section follows, in the order of
+#: first registration.
+SECTION_ORDER = (
+    "Setting up the tenant",
+    "Talking",
+    "Time",
+    "What the consumer sees",
+    "Inside the bot",
+    "Transfers and routing",
+    "Faults",
+    "Faults and timeouts",
+    "Bot groups",
+    "Transcript",
+)
+
+
 def grouped_catalogue() -> list[tuple[str, list[StepDef]]]:
-    """Sections in order of first registration; steps in registration order."""
+    """Steps grouped by section (see ``SECTION_ORDER``), in registration order within one."""
     load_step_modules()
     sections: dict[str, list[StepDef]] = {}
     for step in REGISTRY.catalogue():
         sections.setdefault(step.section, []).append(step)
-    return list(sections.items())
+    first_seen = list(sections)
+
+    def rank(name: str) -> tuple[int, int]:
+        if name in SECTION_ORDER:
+            return 0, SECTION_ORDER.index(name)
+        return 1, first_seen.index(name)
+
+    return [(name, sections[name]) for name in sorted(sections, key=rank)]
 
 
 def _paragraphs(doc: str) -> list[str]:
@@ -64,6 +87,19 @@ def _paragraphs(doc: str) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
+
+
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+
+
+def _markdown_text(text: str) -> str:
+    """Docstring text as Markdown: ``code`` becomes `code`, other markup characters are escaped."""
+    text = re.sub(r"``([^`]+)``", r"`\1`", text)
+    parts = _CODE_SPAN.split(text)
+    return "".join(
+        part if part.startswith("`") else re.sub(r"([\\*_<>\[\]])", r"\\\1", part)
+        for part in parts
+    )
 
 
 def _anchor(title: str) -> str:
@@ -114,7 +150,7 @@ def catalogue_markdown() -> str:
                 lines += [f"- `{render_template(t)}`" for t in templates[1:]]
                 lines.append("")
             for paragraph in _paragraphs(step.doc):
-                lines += [paragraph, ""]
+                lines += [_markdown_text(paragraph), ""]
             lines += ["```gherkin", *step.example.splitlines(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -135,8 +171,7 @@ def tenant_schema() -> dict[str, Any]:
         "title": SCHEMA_TITLE,
         "description": body.pop(
             "description",
-            "A simulated LivePerson tenant: skills, agents, bots, agent connectors and bot"
-            " groups.",
+            "A simulated LivePerson tenant: skills, agents, bots, agent connectors and bot groups.",
         ),
         **body,
     }

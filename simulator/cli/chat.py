@@ -9,6 +9,7 @@ library so ``/save`` can write a ``.feature`` that replays the session and check
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -238,7 +239,6 @@ class ChatSession:
         words = duration_words(delta)
         verb = "passes" if words.startswith("1 ") else "pass"
         self.recording.add(ACTION, f"{words} {verb}")
-        self.flush_new()
         return True
 
     @staticmethod
@@ -267,7 +267,9 @@ class ChatSession:
         skill, count = self._name_and_count(rest, "/drop SKILL [N]")
         self.sim.drop_transfers(skill, count)
         if count == 1:
-            self.recording.add(SETUP, f'the chat server drops the next escalation to skill "{skill}"')
+            self.recording.add(
+                SETUP, f'the chat server drops the next escalation to skill "{skill}"'
+            )
         else:
             self.recording.add(
                 SETUP, f'the chat server drops the next {count} escalations to skill "{skill}"'
@@ -287,7 +289,6 @@ class ChatSession:
         change = "becomes available" if available else "goes away"
         self.recording.add(ACTION, f'agent "{name}" {change}')
         self.say(f"agent {name} is now {'available' if available else 'away'}")
-        self.flush_new()
         return True
 
     def cmd_channel(self, rest: str) -> bool:
@@ -297,7 +298,6 @@ class ChatSession:
         self.channel = channel
         self.open()
         self.say(f"new conversation {self.sim.conversation().id} on {channel}")
-        self.flush_new()
         return True
 
     def cmd_vars(self, rest: str) -> bool:
@@ -325,7 +325,9 @@ class ChatSession:
             self.say(f"namespace {name}:")
             data = namespaces[name].data
             shown = 0
-            for (scope, owner), values in sorted(data.items(), key=lambda i: (str(i[0][0]), i[0][1])):
+            for (scope, owner), values in sorted(
+                data.items(), key=lambda i: (str(i[0][0]), i[0][1])
+            ):
                 for key in sorted(values):
                     value = values[key]
                     if value.expires is not None and value.expires <= now:
@@ -398,13 +400,14 @@ def _read_line(stream: TextIO, interactive: bool) -> str | None:
 
 
 def chat_command(args: argparse.Namespace) -> int:
+    from simulator.cli.catalogue import load_step_modules
+
+    load_step_modules()  # /save checks every step it writes against the library
     stdin = sys.stdin
     interactive = stdin.isatty()
     if interactive:
-        try:
+        with contextlib.suppress(ImportError):  # not on every platform
             import readline  # noqa: F401  (line editing and history for input())
-        except ImportError:  # pragma: no cover - not on every platform
-            pass
     session = ChatSession(
         args.tenant,
         bot=args.bot,

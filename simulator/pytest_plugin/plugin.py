@@ -8,14 +8,14 @@ message with the nearest known steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_bdd import parsers, step
 
-import simulator.steps.library  # noqa: F401  (registers the steps)
+import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import ExpectationFailed, StepError, UserError
 from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
@@ -25,7 +25,7 @@ SIM_KEY = pytest.StashKey[Simulator]()
 FAILED_STEP_KEY = pytest.StashKey[str]()
 
 
-class LibraryParser(parsers.StepParser):  # type: ignore[misc]
+class LibraryParser(parsers.StepParser):
     """Matches exactly the steps of the library; hands the match to the step function."""
 
     def __init__(self) -> None:
@@ -38,7 +38,7 @@ class LibraryParser(parsers.StepParser):  # type: ignore[misc]
         return {"sim_step": REGISTRY.match(name)}
 
 
-@step(LibraryParser())  # type: ignore[untyped-decorator]
+@step(LibraryParser())
 def _simulator_step(
     sim_step: Match,
     sim: Simulator,
@@ -131,13 +131,14 @@ def pytest_bdd_step_func_lookup_error(
     )
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     simulator = item.stash.get(SIM_KEY, None)
     if simulator is None or report.when != "call":
-        return
+        return report
     if report.failed:
         text = simulator.all_transcripts() or "(no conversation was started)"
         report.sections.append(("simulator transcript", text))
@@ -147,6 +148,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             where = item.stash.get(FAILED_STEP_KEY, "")
             heading = f"step failed: {where}\n" if where else ""
             report.longrepr = f"{heading}{type(error).__name__}: {error}"
+    return report
 
 
 @pytest.hookimpl(wrapper=True)
@@ -175,9 +177,7 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
 
     outcomes = explore(run)
     failed = [o for o in outcomes if o.error is not None]
-    summary = "\n".join(
-        f"  {'FAILED' if o.error else 'passed'}: {o.describe()}" for o in outcomes
-    )
+    summary = "\n".join(f"  {'FAILED' if o.error else 'passed'}: {o.describe()}" for o in outcomes)
     item.add_report_section("call", "all orders", f"{len(outcomes)} outcome(s):\n{summary}")
     if failed:
         first = failed[0]

@@ -68,8 +68,12 @@ def load_tenant(sim: Simulator, path: str) -> None:
     sim.load(sim.resolve(path))
 
 
-@step("a tenant defined as:", example='Given a tenant defined as:\n  """\n  bots: ...\n  """',
-      section=SETUP, docstring=True)
+@step(
+    "a tenant defined as:",
+    example='Given a tenant defined as:\n  """\n  bots: ...\n  """',
+    section=SETUP,
+    docstring=True,
+)
 def inline_tenant(sim: Simulator, doc: str | None) -> None:
     """A whole tenant written as YAML in the feature file."""
     if doc is None:
@@ -93,9 +97,7 @@ def inline_bot(sim: Simulator, name: str, table: list[list[str]] | None) -> None
     allowed = {"dialog", "patterns", "intent", "replies", "type", "phrases"}
     for h in header:
         if h not in allowed:
-            raise StepError(
-                f'bot "{name}": unknown column "{h}": {did_you_mean(h, allowed)}'
-            )
+            raise StepError(f'bot "{name}": unknown column "{h}": {did_you_mean(h, allowed)}')
     if "dialog" not in header:
         raise StepError(f'bot "{name}": the table needs a "dialog" column')
     dialogs: list[dict[str, Any]] = []
@@ -177,7 +179,9 @@ def consumer_says_later(sim: Simulator, text: str, delay: str) -> None:
     sim.say(text)
 
 
-@step("agent {agent} says {text}", example='When agent "Alice" says "How can I help?"', section=TALK)
+@step(
+    "agent {agent} says {text}", example='When agent "Alice" says "How can I help?"', section=TALK
+)
 def agent_says(sim: Simulator, agent: str, text: str) -> None:
     """A human agent who holds the conversation writes to the consumer."""
     sim.agent_says(agent, text)
@@ -258,16 +262,22 @@ def bot_replies_matching(sim: Simulator, pattern: str) -> None:
         )
 
 
-@step("the bot replies exactly:", example='Then the bot replies exactly:\n  """\n  Hello!\n  """',
-      section=SEE, docstring=True)
+@step(
+    "the bot replies exactly:",
+    example='Then the bot replies exactly:\n  """\n  Hello!\n  """',
+    section=SEE,
+    docstring=True,
+)
 def bot_replies_exactly(sim: Simulator, doc: str | None) -> None:
     """All messages since the consumer's last one, one per line, nothing more or less."""
     expected = _doc_lines(doc, "the bot replies exactly:")
     actual = [e.text for e in _visible_since_consumer(sim)]
     if actual != expected:
         raise ExpectationFailed(
-            "replies differ.\nexpected:\n" + "\n".join(f"  {t}" for t in expected)
-            + "\nactual:\n" + "\n".join(f"  {t}" for t in actual)
+            "replies differ.\nexpected:\n"
+            + "\n".join(f"  {t}" for t in expected)
+            + "\nactual:\n"
+            + "\n".join(f"  {t}" for t in actual)
         )
 
 
@@ -279,20 +289,28 @@ def bot_silent(sim: Simulator) -> None:
         raise ExpectationFailed(f"expected no reply; got:\n{_show(replies)}")
 
 
-@step("the consumer sees {text}", example='Then the consumer sees "Transferring you now"', section=SEE)
+@step(
+    "the consumer sees {text}", example='Then the consumer sees "Transferring you now"', section=SEE
+)
 def consumer_sees(sim: Simulator, text: str) -> None:
     """Anywhere in the conversation so far, from any bot or agent."""
     entries = sim.conversation().transcript.visible()
     if not any(e.text == text for e in entries):
-        raise ExpectationFailed(f'expected the consumer to see "{text}"; they saw:\n{_show(entries)}')
+        raise ExpectationFailed(
+            f'expected the consumer to see "{text}"; they saw:\n{_show(entries)}'
+        )
 
 
-@step("the consumer does not see {text}", example='Then the consumer does not see "Oops"', section=SEE)
+@step(
+    "the consumer does not see {text}", example='Then the consumer does not see "Oops"', section=SEE
+)
 def consumer_not_sees(sim: Simulator, text: str) -> None:
     """The text never reached the consumer."""
     entries = sim.conversation().transcript.visible()
     if any(e.text == text for e in entries):
-        raise ExpectationFailed(f'expected the consumer never to see "{text}"; they saw:\n{_show(entries)}')
+        raise ExpectationFailed(
+            f'expected the consumer never to see "{text}"; they saw:\n{_show(entries)}'
+        )
 
 
 @step(
@@ -307,8 +325,10 @@ def consumer_seen_exactly(sim: Simulator, doc: str | None) -> None:
     actual = [f"{e.actor}: {e.text}" for e in sim.conversation().transcript.visible()]
     if actual != expected:
         raise ExpectationFailed(
-            "messages differ.\nexpected:\n" + "\n".join(f"  {t}" for t in expected)
-            + "\nactual:\n" + "\n".join(f"  {t}" for t in actual)
+            "messages differ.\nexpected:\n"
+            + "\n".join(f"  {t}" for t in expected)
+            + "\nactual:\n"
+            + "\n".join(f"  {t}" for t in actual)
         )
 
 
@@ -333,7 +353,7 @@ def dialog_started(sim: Simulator, dialog: str, bot: str | None = None) -> None:
         sim.platform.bot(bot)
     entries = _dialog_entries(sim, bot)
     if not any(e.details["dialog"] == dialog for e in entries):
-        started = [f'{e.details.get("bot")}: {e.details["dialog"]}' for e in entries]
+        started = [f"{e.details.get('bot')}: {e.details['dialog']}" for e in entries]
         raise ExpectationFailed(
             f'expected dialog "{dialog}" to start; started: {", ".join(started) or "none"}'
         )
@@ -413,7 +433,11 @@ def variable_is(sim: Simulator, name: str, value: str, bot: str | None = None) -
         raise ExpectationFailed(f'bot "{who}": {name} is "{variables[name]}", expected "{value}"')
 
 
-@step("bot {bot} has no variable {name}", example='Then bot "Savings" has no variable "name"', section=BOT)
+@step(
+    "bot {bot} has no variable {name}",
+    example='Then bot "Savings" has no variable "name"',
+    section=BOT,
+)
 def variable_absent(sim: Simulator, bot: str, name: str) -> None:
     """The bot's own context lacks the variable (bots never share variables, T8)."""
     who, variables = _session_vars(sim, bot)
@@ -433,8 +457,12 @@ def pin_score(sim: Simulator, text: str, intent: str, score: str) -> None:
 
 
 # -- transcript ----------------------------------------------------------------------------
-@step("the transcript is:", example='Then the transcript is:\n  """\n  00:00:00.000  ...\n  """',
-      section=TRANSCRIPT, docstring=True)
+@step(
+    "the transcript is:",
+    example='Then the transcript is:\n  """\n  00:00:00.000  ...\n  """',
+    section=TRANSCRIPT,
+    docstring=True,
+)
 def transcript_is(sim: Simulator, doc: str | None) -> None:
     """The whole transcript of the current conversation, byte for byte (after trimming)."""
     if doc is None:
@@ -452,7 +480,11 @@ def transcript_is(sim: Simulator, doc: str | None) -> None:
         raise ExpectationFailed(f"the transcript differs:\n{diff}")
 
 
-@step("the transcript contains {text}", example='Then the transcript contains "late"', section=TRANSCRIPT)
+@step(
+    "the transcript contains {text}",
+    example='Then the transcript contains "late"',
+    section=TRANSCRIPT,
+)
 def transcript_contains(sim: Simulator, text: str) -> None:
     """Some transcript line contains this text."""
     rendered = sim.transcript_text()
@@ -471,8 +503,11 @@ def transcript_lacks(sim: Simulator, text: str) -> None:
         raise ExpectationFailed(f'expected the transcript not to contain "{text}"')
 
 
-@step("the transcript is saved as JSON to {path}", example='Then the transcript is saved as JSON to "out.json"',
-      section=TRANSCRIPT)
+@step(
+    "the transcript is saved as JSON to {path}",
+    example='Then the transcript is saved as JSON to "out.json"',
+    section=TRANSCRIPT,
+)
 def transcript_json(sim: Simulator, path: str) -> None:
     """Write the transcript as JSON (for attaching to bug reports)."""
     target = Path(path)
@@ -494,8 +529,11 @@ def is_open(sim: Simulator) -> None:
         raise ExpectationFailed("expected the conversation to be open; it is closed")
 
 
-@step("the clock's datetime now is {stamp}", example='Then the clock\'s datetime now is "2026-01-05T09:03:00+00:00"',
-      section=TIME)
+@step(
+    "the clock's datetime now is {stamp}",
+    example='Then the clock\'s datetime now is "2026-01-05T09:03:00+00:00"',
+    section=TIME,
+)
 def datetime_now(sim: Simulator, stamp: str) -> None:
     """``datetime.now()`` as step code sees it (freezegun follows the virtual clock)."""
     from datetime import UTC, datetime

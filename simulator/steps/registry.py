@@ -77,7 +77,9 @@ class StepRegistry:
             doc = (func.__doc__ or "").strip()
             for template in templates:
                 self.steps.append(
-                    StepDef(template, func, example, section, doc, _compile(template), table, docstring)
+                    StepDef(
+                        template, func, example, section, doc, _compile(template), table, docstring
+                    )
                 )
             self.match.cache_clear()
             return func
@@ -103,7 +105,9 @@ class StepRegistry:
             ratio = difflib.SequenceMatcher(None, lowered, example.lower()).ratio()
             template = examples[example].template
             skeleton = _PLACEHOLDER.sub("", template).lower()
-            ratio = max(ratio, difflib.SequenceMatcher(None, _strip_quoted(lowered), skeleton).ratio())
+            ratio = max(
+                ratio, difflib.SequenceMatcher(None, _strip_quoted(lowered), skeleton).ratio()
+            )
             scored.append((ratio, example))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [e for r, e in scored[:limit] if r > 0.4]

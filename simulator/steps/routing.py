@@ -94,7 +94,8 @@ def assigned_bot(sim: Simulator, bot: str) -> None:
     if conv.bot != bot:
         holder = conv.participant.describe() if conv.participant else "nobody"
         raise ExpectationFailed(
-            f'expected bot "{bot}" to hold the conversation; {holder} does.\n' + _transfer_summary(sim)
+            f'expected bot "{bot}" to hold the conversation; {holder} does.\n'
+            + _transfer_summary(sim)
         )
 
 
@@ -223,7 +224,9 @@ def platform_message_count(sim: Simulator, text: str, count: str) -> None:
         if e.text.startswith(f'sent "{text}" to ')
     )
     if greeting_like != int(count):
-        raise ExpectationFailed(f'expected "{text}" sent to the bot {count} times; it was sent {greeting_like} times')
+        raise ExpectationFailed(
+            f'expected "{text}" sent to the bot {count} times; it was sent {greeting_like} times'
+        )
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -250,21 +253,29 @@ def auto_transferred(sim: Simulator, bot: str) -> None:
     """An automatic transfer inside a bot group went to this bot (G2, G5)."""
     sim.platform.bot(bot)
     autos = [
-        e for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER) if e.details.get("automatic")
+        e
+        for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER)
+        if e.details.get("automatic")
     ]
     if not any(e.details.get("receiver") == bot for e in autos):
         got = ", ".join(str(e.details.get("receiver")) for e in autos) or "none"
-        raise ExpectationFailed(f'expected an automatic transfer to bot "{bot}"; automatic transfers: {got}')
+        raise ExpectationFailed(
+            f'expected an automatic transfer to bot "{bot}"; automatic transfers: {got}'
+        )
 
 
 @step("no automatic transfer happens", example="Then no automatic transfer happens", section=GROUP)
 def no_auto(sim: Simulator) -> None:
     """No bot-group transfer took place (G3, G1 with collaboration off, G4)."""
     autos = [
-        e for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER) if e.details.get("automatic")
+        e
+        for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER)
+        if e.details.get("automatic")
     ]
     if autos:
-        raise ExpectationFailed("expected no automatic transfer; got:\n" + "\n".join(e.text for e in autos))
+        raise ExpectationFailed(
+            "expected no automatic transfer; got:\n" + "\n".join(e.text for e in autos)
+        )
 
 
 @step(
@@ -278,17 +289,23 @@ def order_dependent(sim: Simulator, first: str, second: str) -> None:
         candidates = e.details.get("candidates") or []
         if first in candidates and second in candidates:
             return
-    raise ExpectationFailed(f'expected an order-dependent routing warning naming "{first}" and "{second}"')
+    raise ExpectationFailed(
+        f'expected an order-dependent routing warning naming "{first}" and "{second}"'
+    )
 
 
-@step("routing was not order-dependent", example="Then routing was not order-dependent", section=GROUP)
+@step(
+    "routing was not order-dependent", example="Then routing was not order-dependent", section=GROUP
+)
 def not_order_dependent(sim: Simulator) -> None:
     """No order-dependence warning was recorded."""
-    hits = [e.text for e in sim.conversation().transcript.of_kind(EntryKind.WARNING) if e.details.get("candidates")]
+    hits = [
+        e.text
+        for e in sim.conversation().transcript.of_kind(EntryKind.WARNING)
+        if e.details.get("candidates")
+    ]
     if hits:
         raise ExpectationFailed("routing was order-dependent:\n" + "\n".join(hits))
-
-
 
 
 @step(

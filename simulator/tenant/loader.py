@@ -66,7 +66,7 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str)
         return [_to_python(v, (*path, i), lines, file) for i, v in enumerate(node.value)]
     # Scalars: let the safe constructor decide int / float / bool / null / str.
     constructor = yaml.SafeLoader("")
-    return constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return constructor.construct_object(node, deep=True)
 
 
 def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
@@ -201,9 +201,7 @@ def format_validation_error(exc: ValidationError, source: SourceMap) -> FixtureE
             message = "required key is missing"
         elif err["type"] == "union_tag_invalid":
             message = "expected a bot definition or {export: FILE}"
-        elif err["type"] == "literal_error":
-            message = f"{message} (got {err.get('input')!r})"
-        elif err["type"] in ("enum",):
+        elif err["type"] == "literal_error" or err["type"] in ("enum",):
             message = f"{message} (got {err.get('input')!r})"
         at = f"line {line}, " if line is not None and len(exc.errors()) > 1 else ""
         problems.append(f"{at}{where}: {message}")

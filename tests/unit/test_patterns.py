@@ -402,8 +402,12 @@ def test_group_of_words_matches_each_word(words: list[str]) -> None:
 
 
 # A reference matcher that never touches ``re``: expand every group into flat patterns,
-# then match those with a memoised recursion that spells out the documented semantics.
-# It guards the regex translation, including the atomic groups used for speed.
+# then match those with a plain memoised backtracking recursion that applies the
+# documented rules token by token. It guards the regex translation: the lookarounds, the
+# group-edge spaces and the atomic groups used for speed. A NUL marks each group edge,
+# because whether a space counts as "next to *" is decided within one sequence.
+
+_EDGE = "\x00"
 
 _Tree = str | tuple[str, tuple["_Tree", ...]]
 
@@ -436,13 +440,13 @@ def _expand(tree: _Tree) -> set[str]:
         return {tree}
     kind, children = tree
     if kind == "alt":
-        return set().union(*(_expand(c) for c in children))
+        return {_EDGE + flat + _EDGE for c in children for flat in _expand(c)}
     return {"".join(parts) for parts in itertools.product(*(_expand(c) for c in children))}
 
 
 def _flat_tokens(flat: str) -> str:
-    # Runs of spaces collapse (group-edge spaces merge), stars collapse, edges are stripped.
-    return re.sub(r"\*+", "*", re.sub(r" +", " ", flat)).strip()
+    # The pattern is stripped; white space runs and star runs within a sequence collapse.
+    return re.sub(r"\*+", "*", re.sub(r" +", " ", flat.strip(" ")))
 
 
 def _reference_match(flat: str, text: str) -> bool:
@@ -456,16 +460,26 @@ def _reference_match(flat: str, text: str) -> bool:
         tok = pat[pi]
         if tok == "*":
             return any(match(pi + 1, k) for k in range(ti, len(msg) + 1))
+        if tok == _EDGE:
+            return match(pi + 1, ti)
         if tok == " ":
-            prev = pat[pi - 1] if pi else ""
-            nxt = pat[pi + 1] if pi + 1 < len(pat) else ""
+            prev = pat[pi - 1] if pi else _EDGE
+            nxt = pat[pi + 1] if pi + 1 < len(pat) else _EDGE
+            word_start = ti == 0 or msg[ti - 1] == " "
+            word_end = ti == len(msg) or msg[ti] == " "
             if prev == "*" and nxt == "*":
-                return match(pi + 1, ti)
-            if prev == "*":
-                return (ti == 0 or msg[ti - 1] == " ") and match(pi + 1, ti)
-            if nxt == "*":
-                return (ti == len(msg) or msg[ti] == " ") and match(pi + 1, ti)
-            return ti < len(msg) and msg[ti] == " " and match(pi + 1, ti + 1)
+                ok = True
+            elif prev == "*":  # "* x": x starts a word
+                ok = word_start if nxt != _EDGE else word_start or word_end
+            elif nxt == "*":  # "x *": x ends a word
+                ok = word_end if prev != _EDGE else word_start or word_end
+            elif prev != _EDGE and nxt != _EDGE:  # between two literals: one space
+                return ti < len(msg) and msg[ti] == " " and match(pi + 1, ti + 1)
+            else:  # at a group edge: one space, or merge with a space or message edge
+                if ti < len(msg) and msg[ti] == " " and match(pi + 1, ti + 1):
+                    return True
+                ok = (ti > 0 and msg[ti - 1] == " ") or ti in (0, len(msg))
+            return ok and match(pi + 1, ti)
         return ti < len(msg) and msg[ti] == tok.lower() and match(pi + 1, ti + 1)
 
     return match(0, 0)
