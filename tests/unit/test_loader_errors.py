@@ -65,7 +65,7 @@ def test_malformed_pattern_is_a_load_error(tmp_path: Path) -> None:
 def test_jump_to_unknown_interaction(tmp_path: Path) -> None:
     text = (
         "bots:\n  - name: X\n    dialogs:\n      - name: D\n        interactions:\n"
-        "          - {name: ask, question: "Name", next: thank}\n"
+        "          - {name: ask, question: 'Name', next: thank}\n"
         "          - {name: thanks, text: Thanks}\n"
     )
     message = error(tmp_path, text)
