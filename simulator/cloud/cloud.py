@@ -141,6 +141,9 @@ class Cloud:
             None
         )
         self._next_id = 1
+        # Bot messages that left a bot / reached the consumer: equal once the clock is idle.
+        self.messages_sent = 0
+        self.messages_delivered = 0
 
     # -- bookkeeping ---------------------------------------------------------------------
     def log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
@@ -388,6 +391,7 @@ class Cloud:
         conv.outbox_free_at[bot] = arrives
         holder = conv.participant
         transfers_before = conv.transfer_count
+        self.messages_sent += 1
 
         def deliver() -> None:
             note = None
@@ -404,6 +408,7 @@ class Cloud:
             shown = text + (" [" + " | ".join(options) + "]" if options else "")
             conv.transcript.add(self.clock.now(), EntryKind.BOT, bot, shown, note=note)
             conv.last_speaker = "bot"
+            self.messages_delivered += 1
 
         self.clock.call_at(arrives, deliver, label="bot message delivery")
 
