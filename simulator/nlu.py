@@ -75,6 +75,8 @@ TRIGRAM_WEIGHT = 0.3
 
 
 class NluEngine(StrEnum):
+    """The NLU engine a bot is configured with; it only changes the level thresholds."""
+
     LIVEPERSON = "liveperson"
     LEGACY = "legacy"
     THIRD_PARTY = "third_party"
@@ -158,6 +160,8 @@ def level_for(score: float, engine: NluEngine | str = NluEngine.LIVEPERSON) -> M
 
 @dataclass(frozen=True, slots=True)
 class IntentScore:
+    """One intent's result; ``score`` is rounded to 4 decimals so steps can compare it."""
+
     intent: str
     score: float
     level: MatchLevel

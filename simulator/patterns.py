@@ -55,9 +55,9 @@ _MAX_DEPTH = 64
 _FLEXIBLE_SPACE = r"(?: |(?<= )|\A|\Z)"
 
 # A space next to "*" is a word boundary rather than a character: "hi *" accepts "hi" and
-# "hi there" but not "hithere", "* back" accepts "back" but not "setback".
-# When the other neighbour is a group (or the edge of one) it may itself hold the space or
-# sit at the edge of the message, so any boundary will do.
+# "hi there" but not "hithere", "* back" accepts "back" but not "setback". When the other
+# neighbour is a group (or a group edge) it may itself hold the space or sit at the edge of
+# the message, so a boundary on either side will do.
 _WORD_START = r"(?<![^ ])"
 _WORD_END = r"(?![^ ])"
 _BOUNDARY = r"(?:(?<![^ ])|(?![^ ]))"
@@ -223,9 +223,9 @@ def _space(nodes: tuple[_Node, ...], i: int) -> str:
 def _translate(nodes: tuple[_Node, ...]) -> str:
     """Render one sequence; ``*`` becomes ``.*`` except before a fixed run.
 
-    Naive ``.*a.*b.*`` backtracks through every combination of star lengths, which is
-    exponential in the number of stars (seconds for "* a * a * a * b *" on a 300-character
-    message). When the nodes between a star and the next star of the same sequence are
+    Naive ``.*a.*b.*`` backtracks through every combination of star lengths, which costs
+    about n**k steps for k stars on an n-character message (seconds for
+    "* a * a * a * b *" on 300 characters). When the nodes between a star and the next star of the same sequence are
     only literals and spaces, what they match has a fixed width and depends on nothing
     but the message, so taking its leftmost occurrence is never worse than a later one
     (the next star absorbs the gap). The atomic group ``(?>.*?run)`` commits to that

@@ -229,7 +229,9 @@ class _Importer:
             try:
                 minutes = int(session)
             except ValueError:
-                raise r.error(f'expected a number, found "{session}"', "bot.sessionLength") from None
+                raise r.error(
+                    f'expected a number, found "{session}"', "bot.sessionLength"
+                ) from None
             if minutes > 0:
                 out["session_length_minutes"] = minutes
         group = r.text(bot.get("transferGroupId"), "bot.transferGroupId")
@@ -313,7 +315,9 @@ class _Importer:
                 f = r.obj(field_raw, f"{where}.customDataFields[{j}]")
                 key = r.text(f.get("key"), f"{where}.customDataFields[{j}].key")
                 if key:
-                    custom[key] = r.text(f.get("value"), f"{where}.customDataFields[{j}].value") or ""
+                    custom[key] = (
+                        r.text(f.get("value"), f"{where}.customDataFields[{j}].value") or ""
+                    )
             kind = str(entry.get("integrationType") or "API").upper()
             response_variable = r.text(
                 entry.get("responseDataVariable"), f"{where}.responseDataVariable"
@@ -345,7 +349,9 @@ class _Importer:
                 api["url"] = url
             if response_variable:
                 api["response_variable"] = response_variable
-            transform = r.text(entry.get("transformResultsScript"), f"{where}.transformResultsScript")
+            transform = r.text(
+                entry.get("transformResultsScript"), f"{where}.transformResultsScript"
+            )
             if transform and transform.strip():
                 api["transform"] = transform
             if custom:
@@ -402,9 +408,9 @@ class _Importer:
             )
             self.messages[m_id] = message
             self.groups[group].messages.append(message)
-        for g in self.groups.values():
-            self._order(g)
-        return [self._dialog(g) for g in self.groups.values()]
+        for group_ in self.groups.values():
+            self._order(group_)
+        return [self._dialog(group_) for group_ in self.groups.values()]
 
     def _order(self, g: _Group) -> None:
         by_id = {m.id: m for m in g.messages}
@@ -589,7 +595,9 @@ class _Importer:
         chosen: dict[str, Any] | None = None
         for rule in rules:
             conditions = rule.get("conditions") or []
-            api = [c for c in conditions if isinstance(c, dict) and c.get("matchType") == "API_RESULT"]
+            api = [
+                c for c in conditions if isinstance(c, dict) and c.get("matchType") == "API_RESULT"
+            ]
             if api:
                 status = (api[0].get("apiResultsMatch") or {}).get("status", "SUCCESS")
                 if str(status).upper() == "SUCCESS" and chosen is None:

@@ -46,6 +46,21 @@ exit codes:
 Run "simulator COMMAND --help" for the options of a command."""
 
 
+CHAT_HELP = """\
+Type what the consumer says. Commands:
+  /wait DURATION            let virtual time pass, e.g. /wait 3 minutes, /wait 2500 ms
+  /fail SKILL [N]           the next N transfers to SKILL fail (default 1)
+  /drop SKILL [N]           the chat server drops the next N escalations to SKILL
+  /agent NAME available|away  change a human agent's availability
+  /channel chat|messaging   start a new conversation on that channel
+  /vars                     variables of the bot holding the conversation
+  /context                  contents of the Conversation Context Service
+  /transcript               the full transcript of the conversation
+  /save FILE.feature        save the session as a scenario (run it with: simulator run FILE)
+  /help                     this help
+  /quit                     end the session (Ctrl-D too)"""
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=32, width=100)
@@ -174,8 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
             "lines starting with / are commands (/help lists them). Works with a pipe too:\n"
             "  printf 'hi\\nAnn\\n/save bug.feature\\n' | simulator chat t.yaml --bot Routing"
         ),
-        epilog="/save FILE.feature writes the session as a scenario: a bug report becomes a\n"
-        "regression test you run with simulator run FILE.feature.",
+        epilog=CHAT_HELP
+        + "\n\n/save writes the session as a scenario: a bug report becomes a regression test.",
         formatter_class=_Formatter,
     )
     chat.add_argument("tenant", metavar="TENANT", help="tenant file (YAML or JSON)")
@@ -257,4 +272,12 @@ def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover
 
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "CHAT_HELP",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+]

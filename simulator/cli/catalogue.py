@@ -97,8 +97,7 @@ def _markdown_text(text: str) -> str:
     text = re.sub(r"``([^`]+)``", r"`\1`", text)
     parts = _CODE_SPAN.split(text)
     return "".join(
-        part if part.startswith("`") else re.sub(r"([\\*_<>\[\]])", r"\\\1", part)
-        for part in parts
+        part if part.startswith("`") else re.sub(r"([\\*_<>\[\]])", r"\\\1", part) for part in parts
     )
 
 

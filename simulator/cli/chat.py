@@ -18,25 +18,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from simulator.cli import CHAT_HELP as HELP
 from simulator.clock import parse_duration
 from simulator.errors import SimulatorError, UserError
 from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
 from simulator.steps.registry import REGISTRY
 from simulator.transcript import EntryKind
-
-HELP = """\
-Type what the consumer says. Commands:
-  /wait DURATION            let virtual time pass, e.g. /wait 3 minutes, /wait 2500 ms
-  /fail SKILL [N]           the next N transfers to SKILL fail (default 1)
-  /drop SKILL [N]           the chat server drops the next N escalations to SKILL
-  /agent NAME available|away  change a human agent's availability
-  /channel chat|messaging   start a new conversation on that channel
-  /vars                     variables of the bot holding the conversation
-  /context                  contents of the Conversation Context Service
-  /transcript               the full transcript of the conversation
-  /save FILE.feature        save the session as a scenario (run it with: simulator run FILE)
-  /help                     this help
-  /quit                     end the session (Ctrl-D too)"""
 
 #: Step kinds, which decide the keyword (Given / When / Then, or And for a repeat).
 SETUP, ACTION, CHECK, COMMENT = "setup", "action", "check", "comment"

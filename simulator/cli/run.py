@@ -190,6 +190,10 @@ def pytest_command(
         command += ["-q", "--no-header"]
     else:
         command += ["--gherkin-terminal-reporter", "-v"]
+    if (cwd / "conftest.py").is_file():
+        # The temporary test module is outside the project, so pytest would not find the
+        # project's conftest.py (custom steps, fixtures); load it as a plugin instead.
+        command += ["-p", "conftest"]
     if args.tags:
         command += ["-m", tags_to_marks(args.tags)]
     if args.seed is not None:
@@ -238,7 +242,7 @@ def run_command(args: argparse.Namespace, extra: list[str]) -> int:
         env.pop("PYTEST_ADDOPTS", None)
         env[SUMMARY_ENV] = str(report)
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(folder), env.get("PYTHONPATH", "")) if p
+            p for p in (str(folder), str(cwd), env.get("PYTHONPATH", "")) if p
         )
         started = time.monotonic()
         sys.stdout.flush()

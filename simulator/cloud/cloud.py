@@ -53,6 +53,8 @@ class AgentState:
     name: str
     skills: list[str]
     available: bool
+    auto_accept: bool = True
+    accept_timeout_seconds: int = 60
     conversations: list[str] = field(default_factory=list)
 
 
@@ -118,7 +120,14 @@ class Cloud:
         self.faults = FaultPlan()
         self.conversations: dict[str, Conversation] = {}
         self.agents = {
-            a.id: AgentState(a.id, a.name, list(a.skills), a.available)
+            a.id: AgentState(
+                a.id,
+                a.name,
+                list(a.skills),
+                a.available,
+                a.auto_accept,
+                a.accept_timeout_seconds,
+            )
             for a in world.agents.values()
         }
         self.connectors = {
@@ -618,19 +627,16 @@ class Cloud:
                 self._assign_agent(conv, agent, how="named in the escalation (T5)")
                 return
         if not self._assign_from_skill(conv, skill_id, context):
-            conv.queued_at = self.clock.now()
-            self.queues.setdefault(skill_id, []).append(conv.id)
-            self.log(
-                conv,
-                EntryKind.ROUTING,
-                f"waits in the queue of skill {label}: no available agent or active bot (F5)",
-            )
-            conv.pending_context = context
+            self._enqueue(conv, skill_id, context)
 
     def _assign_from_skill(
         self, conv: Conversation, skill_id: str, context: TransferContext | None
     ) -> bool:
-        agents = [a for a in self.agents.values() if skill_id in a.skills and a.available]
+        agents = [
+            a
+            for a in self.agents.values()
+            if skill_id in a.skills and a.available and a.id not in conv.declined_by
+        ]
         if agents:
             agent = min(agents, key=lambda a: len(a.conversations))
             self._assign_agent(conv, agent, how=f"available agent of skill {skill_id}")
@@ -654,6 +660,9 @@ class Cloud:
         return False
 
     def _assign_agent(self, conv: Conversation, agent: AgentState, *, how: str) -> None:
+        if not agent.auto_accept:
+            self._offer(conv, agent, how)
+            return
         conv.participant = Participant("agent", agent.name, agent.id)
         agent.conversations.append(conv.id)
         conv.queued_at = None
@@ -751,10 +760,81 @@ class Cloud:
         )
 
     # -- availability (F5) ---------------------------------------------------------------
+    def _offer(self, conv: Conversation, agent: AgentState, how: str) -> None:
+        """An agent who must accept: the conversation waits, offered, until they do (T5)."""
+        conv.offered_to = agent.id
+        conv.queued_at = None
+        self.log(
+            conv,
+            EntryKind.ROUTING,
+            f'offered to agent "{agent.name}" ({how}); waiting up to'
+            f" {agent.accept_timeout_seconds} s for them to accept",
+        )
+
+        def expire() -> None:
+            conv.offer_timer = None
+            if conv.offered_to != agent.id or not conv.is_open:
+                return
+            conv.offered_to = None
+            conv.declined_by.add(agent.id)
+            skill = conv.skill_id or ""
+            self.log(
+                conv,
+                EntryKind.ROUTING,
+                f'agent "{agent.name}" did not accept in time; back to skill'
+                f" {self.world.skill_label(skill)}",
+            )
+            if not self._assign_from_skill(conv, skill, conv.pending_context):
+                self._enqueue(conv, skill, conv.pending_context)
+
+        conv.offer_timer = self.clock.call_later(
+            timedelta(seconds=agent.accept_timeout_seconds), expire, label="agent offer", settles=False
+        )
+
+    def accept(self, ref: str) -> Conversation:
+        """A human agent accepts the conversation offered to them."""
+        agent = self.agent(ref)
+        for conv in self.conversations.values():
+            if conv.offered_to == agent.id and conv.is_open:
+                conv.offered_to = None
+                if conv.offer_timer is not None:
+                    conv.offer_timer.cancel()
+                    conv.offer_timer = None
+                conv.participant = Participant("agent", agent.name, agent.id)
+                agent.conversations.append(conv.id)
+                self.log(conv, EntryKind.ROUTING, f'agent "{agent.name}" accepted', agent=agent.name)
+                return conv
+        raise StepError(f'no conversation is offered to agent "{agent.name}"')
+
+    def _enqueue(self, conv: Conversation, skill_id: str, context: TransferContext | None) -> None:
+        conv.queued_at = self.clock.now()
+        conv.pending_context = context
+        self.queues.setdefault(skill_id, []).append(conv.id)
+        self.log(
+            conv,
+            EntryKind.ROUTING,
+            f"waits in the queue of skill {self.world.skill_label(skill_id)}:"
+            " no available agent or active bot (F5)",
+        )
+
     def set_agent_available(self, ref: str, available: bool) -> None:
         agent = self.agent(ref)
         agent.available = available
-        if available:
+        if not available:
+            # An agent who goes away hands their conversations back to their skills.
+            for conv_id in list(agent.conversations):
+                conv = self.conversations[conv_id]
+                agent.conversations.remove(conv_id)
+                conv.participant = None
+                skill = conv.skill_id or ""
+                self.log(
+                    conv,
+                    EntryKind.ROUTING,
+                    f'agent "{agent.name}" went away; back to skill {self.world.skill_label(skill)}',
+                )
+                if not self._assign_from_skill(conv, skill, None):
+                    self._enqueue(conv, skill, None)
+        else:
             self._drain_queues()
 
     def set_connector_active(self, bot: str, active: bool) -> None:

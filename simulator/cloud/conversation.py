@@ -74,6 +74,8 @@ class Conversation:
     platform_messages: dict[str, int] = field(default_factory=dict)
     routing_orders: list[list[str]] = field(default_factory=list)
     pending_context: Any = None
+    declined_by: set[str] = field(default_factory=set)
+    offer_timer: ScheduledEvent | None = None
 
     @property
     def is_open(self) -> bool:

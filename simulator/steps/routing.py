@@ -131,6 +131,25 @@ def agent_availability(sim: Simulator, agent: str) -> None:
     sim.settle()
 
 
+@step("agent {agent} accepts", example='When agent "Alice" accepts', section=TRANSFER)
+def agent_accepts(sim: Simulator, agent: str) -> None:
+    """A human agent with auto_accept: false takes the conversation offered to them."""
+    sim.platform.accept(agent)
+    sim.settle()
+
+
+@step(
+    "the conversation is offered to agent {agent}",
+    example='Then the conversation is offered to agent "Alice"',
+    section=TRANSFER,
+)
+def offered_to(sim: Simulator, agent: str) -> None:
+    """Routing offered the conversation to this agent, who has not accepted yet."""
+    state = sim.platform.agent(agent)
+    if sim.conversation().offered_to != state.id:
+        raise ExpectationFailed(f'expected the conversation to be offered to agent "{state.name}"')
+
+
 @step(
     "the connector of bot {bot} becomes inactive",
     "the connector of bot {bot} becomes active",

@@ -281,6 +281,10 @@ class Agent(Model):
     name: str
     skills: list[Id] = Field(default_factory=list)
     available: bool = True
+    auto_accept: bool = Field(
+        default=True,
+        description="Take offered conversations at once; when false a step must accept them.",
+    )
     accept_timeout_seconds: int = Field(default=60, ge=1)
 
 
@@ -403,6 +407,9 @@ class Platform(Model):
 
 
 class Tenant(Model):
+    schema_: str | None = Field(
+        default=None, alias="$schema", description="JSON Schema of this file, for editors."
+    )
     name: str = "tenant"
     include: list[str] = Field(default_factory=list)
     platform: Platform = Field(default_factory=Platform)

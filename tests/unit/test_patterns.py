@@ -489,6 +489,7 @@ def _reference_match(flat: str, text: str) -> bool:
 @given(_TREES, st.lists(st.sampled_from(["a", "b", "A", " "]), max_size=7).map("".join))
 @example(("seq", ("*a*", "b", "*")), "ab a")  # the first "a" must be taken, not the last
 @example(("seq", ("*a*", " b", " * ")), "a b a b")
+@example(("seq", (("alt", (("seq", ("a ",)),)), ("alt", (("seq", (" b",)),)))), "a b")
 def test_translation_agrees_with_reference_semantics(tree: _Tree, text: str) -> None:
     source = _source(tree)
     if not source.strip():

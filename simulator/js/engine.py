@@ -1,0 +1,441 @@
+"""Running bot JavaScript (pre/post-process, process user response, transforms) in V8.
+
+One ``MiniRacer`` context per conversation and bot, created the first time that bot needs it
+in that conversation; the bot's global functions are evaluated once in it (and
+``__initConversation`` called if they define it). The context holds a fake ``botContext``
+(``prelude.js``) that records every call that changes something; after a run Python applies the
+recorded effects in order: bot variables (stored as text through ``session.set_variable``),
+messages to send, debug lines, the bot transfer context, Conversation Context Service writes.
+Reads (variables, the user message, context data, the time) come from a state object filled in
+before each run. ``new Date()`` and ``Date.now()`` return the virtual clock's time.
+
+A JavaScript error logs an ERROR entry naming the interaction and the error, and the bot sends
+its default user-friendly response. A call to a botContext function the simulator does not
+implement raises ``JsUnsupportedError``, which stops the scenario with the function's name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
+
+from simulator.errors import UserError
+from simulator.tenant.schema import ApiIntegration, BotTransferContext, ContextScope
+from simulator.transcript import EntryKind
+
+if TYPE_CHECKING:
+    from simulator.bots.compiled import CompiledBot
+    from simulator.bots.runtime import BotSession
+    from simulator.cloud.cloud import Cloud
+    from simulator.cloud.conversation import Conversation
+    from simulator.context_store import ContextStore
+
+PRELUDE = (Path(__file__).with_name("prelude.js")).read_text(encoding="utf-8")
+
+#: Limits of one run of bot code.
+DEFAULT_TIMEOUT_MS = 2000
+DEFAULT_MAX_MEMORY = 64 * 1024 * 1024
+
+#: Sent when code fails and the bot has no default user-friendly response.
+SYSTEM_ERROR_TEXT = "Sorry, something went wrong. Please try again later."
+
+#: botContext functions the fake implements (the rest fail loudly).
+IMPLEMENTED = (
+    "getBotVariable",
+    "setBotVariable",
+    "getCurrentUserMessage",
+    "getDialogStarterIntent",
+    "setTriggerNextMessage",
+    "sendMessage",
+    "sendMessages",
+    "sendImmediateReply",
+    "setMessageDelay",
+    "getEnvVariable",
+    "getConversationId",
+    "getUserChannel",
+    "getLPEngagementAttribute",
+    "getLPAccountId",
+    "getUserPlatformId",
+    "getLPCustomerInfo",
+    "printDebugMessage",
+    "setBotTransferIntentbyDomain",
+    "setBotTransferIntentId",
+    "setBotTransferUserMessage",
+    "registerContextNamespace",
+    "deleteContextNamespace",
+    "setContextDataForConversation",
+    "getContextDataForConversation",
+    "deleteContextDataForConversation",
+    "setContextDataForUser",
+    "getContextDataForUser",
+    "deleteContextDataForUser",
+    "setGlobalContextData",
+    "getGlobalContextData",
+    "deleteGlobalContextData",
+)
+
+_SCOPES = {
+    "conversation": ContextScope.CONVERSATION,
+    "consumer": ContextScope.CONSUMER,
+    "global": ContextScope.GLOBAL,
+}
+
+
+class JsUnsupportedError(UserError):
+    """Bot code called a botContext function that the simulator does not implement."""
+
+
+@dataclass
+class _Context:
+    racer: MiniRacer
+    skills: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Outcome:
+    messages: list[str] = field(default_factory=list)
+    api: dict[str, Any] = field(default_factory=dict)
+    failed: bool = False
+
+
+class JsRunner:
+    """The cloud's ``code_runner``: runs one piece of bot code for one conversation."""
+
+    def __init__(
+        self,
+        cloud: Cloud,
+        context_store: ContextStore | None = None,
+        *,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        max_memory: int = DEFAULT_MAX_MEMORY,
+        install_hooks: bool = True,
+        account_id: str = "sim-account",
+    ) -> None:
+        self.cloud = cloud
+        self._store = context_store
+        self.timeout_ms = timeout_ms
+        self.max_memory = max_memory
+        self.contexts: dict[tuple[str, str], _Context] = {}
+        self.account_id = account_id
+        if install_hooks:
+            self._install_hooks()
+
+    # -- public API -----------------------------------------------------------------------
+    def run(
+        self, conv: Conversation, session: BotSession, code: str, phase: str, interaction: str
+    ) -> list[str]:
+        """Run ``code`` (a function body) and return the messages it asks the bot to send."""
+        return self._execute(conv, session, code, phase, interaction).messages
+
+    def transform(
+        self,
+        conv: Conversation,
+        session: BotSession,
+        integration: ApiIntegration,
+        result: Any,
+    ) -> Any:
+        """Run an API integration's transform script on its result; return the new result."""
+        if not integration.transform:
+            return result
+        api = {integration.name: result}
+        if integration.response_variable:
+            api[integration.response_variable] = result
+        outcome = self._execute(
+            conv,
+            session,
+            integration.transform,
+            "transformResultsScript",
+            f'integration "{integration.name}"',
+            api=api,
+        )
+        for text in outcome.messages:
+            self._log(
+                conv,
+                EntryKind.WARNING,
+                f'{session.bot.name}: a transform script cannot send messages; dropped "{text}"',
+            )
+        for key in (integration.response_variable, integration.name):
+            if key and key in outcome.api:
+                return outcome.api[key]
+        return result
+
+    def close(self, conversation_id: str | None = None) -> None:
+        """Free the V8 contexts of one conversation (or of all)."""
+        for key in list(self.contexts):
+            if conversation_id is None or key[0] == conversation_id:
+                self.contexts.pop(key).racer.close()
+
+    @property
+    def context_store(self) -> ContextStore | None:
+        if self._store is not None:
+            return self._store
+        handler = self.cloud.context_handler
+        owner = getattr(handler, "__self__", None)
+        from simulator.context_store import ContextStore
+
+        return owner if isinstance(owner, ContextStore) else None
+
+    # -- hooks into the cloud -------------------------------------------------------------
+    def _install_hooks(self) -> None:
+        """Run __initConversation when a bot joins a conversation and transforms after API
+        calls. The cloud has no hook for either, so its two methods are wrapped."""
+        cloud = self.cloud
+        original_session = cloud.session
+        original_call_api = cloud.call_api
+
+        def session(conv: Conversation, bot: str) -> BotSession:
+            is_new = bot not in conv.sessions
+            result = original_session(conv, bot)
+            if is_new and result.bot.definition.global_functions:
+                self._context(conv, result)
+            return result
+
+        def call_api(conv: Conversation, bot: CompiledBot, integration: ApiIntegration) -> Any:
+            result = original_call_api(conv, bot, integration)
+            stub = cloud.api_stubs.get(integration.name)
+            if getattr(stub, "failed", False) or not integration.transform:
+                return result
+            found = conv.sessions.get(bot.name)
+            return result if found is None else self.transform(conv, found, integration, result)
+
+        setattr(cloud, "session", session)  # noqa: B010
+        setattr(cloud, "call_api", call_api)  # noqa: B010
+
+    # -- running --------------------------------------------------------------------------
+    def _context(self, conv: Conversation, session: BotSession) -> _Context:
+        key = (conv.id, session.bot.name)
+        ctx = self.contexts.get(key)
+        if ctx is not None:
+            return ctx
+        racer = MiniRacer()
+        racer.eval(PRELUDE)
+        ctx = _Context(racer)
+        self.contexts[key] = ctx
+        functions = session.bot.definition.global_functions
+        if functions and functions.strip():
+            self._execute(
+                conv, session, functions, "global functions", "(bot start)", mode="global"
+            )
+        return ctx
+
+    def _execute(
+        self,
+        conv: Conversation,
+        session: BotSession,
+        code: str,
+        phase: str,
+        where: str,
+        *,
+        api: dict[str, Any] | None = None,
+        mode: str = "body",
+    ) -> _Outcome:
+        ctx = self._context(conv, session)
+        state = self._state(conv, session, ctx, api)
+        bot = session.bot.name
+        try:
+            raw = ctx.racer.call(
+                "__sim.run",
+                code,
+                state,
+                mode,
+                timeout_sec=self.timeout_ms / 1000,
+                max_memory=self.max_memory,
+            )
+        except (JSTimeoutException, JSOOMException) as exc:
+            dropped = self.contexts.pop((conv.id, bot), None)
+            if dropped is not None:
+                dropped.racer.close()
+            limit = (
+                f"ran longer than {self.timeout_ms} ms"
+                if isinstance(exc, JSTimeoutException)
+                else f"used more than {self.max_memory} bytes"
+            )
+            return self._failed(conv, session, phase, where, f"the code {limit} and was stopped")
+        except JSEvalException as exc:
+            return self._failed(conv, session, phase, where, str(exc).strip().splitlines()[0])
+        result = json.loads(str(raw))
+        outcome = _Outcome()
+        self._apply(conv, session, result["effects"], phase, where, outcome)
+        error = result.get("error")
+        if error:
+            failed = self._failed(
+                conv, session, phase, where, f"{error['name']}: {error['message']}"
+            )
+            outcome.messages.extend(failed.messages)
+            outcome.failed = True
+        return outcome
+
+    def _failed(
+        self, conv: Conversation, session: BotSession, phase: str, where: str, why: str
+    ) -> _Outcome:
+        bot = session.bot.name
+        self._log(
+            conv,
+            EntryKind.ERROR,
+            f'{bot}: JavaScript error in {phase} code of "{where}": {why}',
+            bot=bot,
+        )
+        text = session.bot.definition.default_user_friendly_response or SYSTEM_ERROR_TEXT
+        return _Outcome([text], failed=True)
+
+    def _state(
+        self,
+        conv: Conversation,
+        session: BotSession,
+        ctx: _Context,
+        api: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        if conv.skill_id is not None and (not ctx.skills or ctx.skills[-1] != conv.skill_id):
+            ctx.skills.append(conv.skill_id)
+        previous = ctx.skills[-2] if len(ctx.skills) > 1 else None
+        results = dict(session.api_results)
+        if api:
+            results.update(api)
+        return {
+            "now": self.cloud.clock.now().timestamp() * 1000,
+            "vars": dict(session.variables),
+            "api": _jsonable(results),
+            "userMessage": session.last_user_message,
+            "intent": session.current_intent,
+            "conversationId": conv.id,
+            "channel": conv.channel.value,
+            "accountId": self.account_id,
+            "consumerId": str(conv.consumer.get("id", "")),
+            "currentSkillId": conv.skill_id,
+            "previousSkillId": previous,
+            "env": dict(session.bot.definition.environment),
+            "context": self._context_snapshot(conv),
+        }
+
+    def _context_snapshot(self, conv: Conversation) -> dict[str, dict[str, dict[str, Any]]]:
+        store = self.context_store
+        if store is None:
+            return {}
+        snapshot: dict[str, dict[str, dict[str, Any]]] = {}
+        for name, namespace in store.namespaces.items():
+            scopes: dict[str, dict[str, Any]] = {}
+            for label, scope in _SCOPES.items():
+                owner = store.owner(scope, conv)
+                bucket = namespace.data.get((scope, owner), {})
+                values = {k: store.get(name, scope, owner, k) for k in list(bucket)}
+                scopes[label] = {k: v for k, v in values.items() if v is not None}
+            snapshot[name] = scopes
+        return snapshot
+
+    # -- effects --------------------------------------------------------------------------
+    def _apply(
+        self,
+        conv: Conversation,
+        session: BotSession,
+        effects: list[dict[str, Any]],
+        phase: str,
+        where: str,
+        outcome: _Outcome,
+    ) -> None:
+        bot = session.bot.name
+        why = f'{phase} code of "{where}"'
+        for effect in effects:
+            op = effect["op"]
+            if op == "set":
+                session.set_variable(effect["name"], effect["value"], why)
+            elif op == "api":
+                session.api_results[effect["name"]] = effect["value"]
+                outcome.api[effect["name"]] = effect["value"]
+            elif op == "send":
+                outcome.messages.append(effect["text"])
+            elif op == "debug":
+                self._log(conv, EntryKind.DIALOG, f"{bot} debug: {effect['text']}", bot=bot)
+            elif op == "trigger":
+                session.trigger_next_message = effect["name"]  # type: ignore[attr-defined]
+                self._log(
+                    conv,
+                    EntryKind.DIALOG,
+                    f'{bot} {why} called setTriggerNextMessage("{effect["name"]}")',
+                    bot=bot,
+                )
+            elif op == "delay":
+                self._log(
+                    conv,
+                    EntryKind.DIALOG,
+                    f"{bot} {why} called setMessageDelay({effect['ms']:g})",
+                    bot=bot,
+                )
+            elif op == "transfer":
+                session._override_transfer(
+                    BotTransferContext(
+                        domain=effect.get("domain"),
+                        intent=effect.get("intent"),
+                        intent_id=effect.get("intent_id"),
+                        message=effect.get("message"),
+                    )
+                )
+            elif op.startswith("ctx_"):
+                self._context_effect(conv, session, effect)
+            elif op == "unsupported":
+                name = effect["name"]
+                self._log(
+                    conv,
+                    EntryKind.ERROR,
+                    f"{bot}: {why} called botContext.{name}(), which the simulator does not"
+                    " implement",
+                    bot=bot,
+                )
+                raise JsUnsupportedError(
+                    f'bot "{bot}": {why} called botContext.{name}(), which the simulator does not'
+                    f" implement. Implemented functions: {', '.join(IMPLEMENTED)}"
+                )
+
+    def _context_effect(
+        self, conv: Conversation, session: BotSession, effect: dict[str, Any]
+    ) -> None:
+        from simulator.context_store import ContextStoreError
+
+        bot = session.bot.name
+        store = self.context_store
+        if store is None:
+            self._log(
+                conv,
+                EntryKind.ERROR,
+                f"{bot}: the Conversation Context Service is not available in this simulator",
+            )
+            return
+        op = effect["op"]
+        ns = effect["namespace"]
+        try:
+            if op == "ctx_register":
+                ttl = effect.get("ttl")
+                store.register(ns, int(ttl) if ttl else None)
+                text = f'{bot} registered namespace "{ns}"'
+            elif op == "ctx_delete_namespace":
+                store.delete_namespace(ns)
+                text = f'{bot} deleted namespace "{ns}"'
+            else:
+                scope = _SCOPES[effect["scope"]]
+                owner = store.owner(scope, conv)
+                key = effect["key"]
+                if op == "ctx_set":
+                    store.set(ns, scope, owner, key, effect["value"])
+                    text = (
+                        f"{bot} stored {ns}.{key} = {json.dumps(effect['value'])} ({scope.value})"
+                    )
+                else:
+                    store.delete(ns, scope, owner, key)
+                    text = f"{bot} deleted {ns}.{key} ({scope.value})"
+        except ContextStoreError as exc:
+            conv.transcript.add(self.cloud.clock.now(), EntryKind.ERROR, "context", f"{bot}: {exc}")
+            return
+        conv.transcript.add(self.cloud.clock.now(), EntryKind.CONTEXT, "context", text)
+
+    def _log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
+        self.cloud.log(conv, kind, text, **details)
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        return json.loads(json.dumps(value, default=str))
+    except (TypeError, ValueError):
+        return {}
