@@ -8,16 +8,20 @@ scenarios (50 scenarios per feature file):
 * bare:   plain ``@given/@when/@then`` functions that do nothing, run with
   ``-p no:cb_simulator`` so the simulator plugin is not even imported.
 
-Each suite runs in a subprocess (``python -m pytest -q -p no:randomly -p no:cacheprovider``),
-once in full and once with ``--collect-only -q``. Reported per scenario:
+Each suite runs in a subprocess (``python -m pytest -q -p no:randomly -p no:cacheprovider``). A
+conftest written into each generated suite records in-process timestamps, so interpreter start-up
+(which dominates small suites and is noisy on a shared machine) does not blur the numbers:
 
-* run    = wall time of the full run / N (includes interpreter start-up and collection);
-* exec   = (full run - collect-only run) / N: the cost of executing one scenario;
-* collect = collect-only wall time; its growth with N shows whether collection is linear.
+* exec    = time from the end of collection to the end of the session, per scenario (best of
+            several runs); the target is exec(plugin) / exec(bare) <= 1.5;
+* wall/N  = whole subprocess wall time per scenario, start-up included;
+* collect = ``--collect-only -q`` wall time, and in-process collection time; a flat marginal
+            cost per scenario between sizes means collection grows linearly.
 
-The target is exec(plugin) / exec(bare) <= 1.5. Then one plugin run is profiled with cProfile
-to show how much of a scenario goes to freezegun (started once per scenario by the ``sim``
-fixture and moved on every clock tick) and to the rest of the harness.
+The plugin suite also runs with freezegun replaced by a no-op (the conftest swaps the plugin's
+``frozen_at`` for that run only; the plugin is not changed), which gives freezegun's share of a
+scenario without profiler distortion. Finally one plugin run is profiled with cProfile and the
+time of running scenarios is broken down (freezegun, tenant loading, Faker, the engine, ...).
 
     python benchmarks/harness_overhead.py [--sizes 100,1000,5000] [--inline] [--no-profile]
 """
@@ -128,8 +132,9 @@ def main(argv: list[str] | None = None) -> list[Result]:
     ap.add_argument("--inline", action="store_true",
                     help='plugin scenarios define the bot inline ("Given a bot ... with dialogs:")')
     ap.add_argument("--no-profile", dest="profile", action="store_false")
-    ap.add_argument("--repeat", type=int, default=2, help="runs per suite; the best counts")
-    ap.add_argument("--profile-size", type=int, default=200, help="scenarios in the profiled run")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="runs per suite, the best counts (default: 3 for N <= 200, else 1)")
+    ap.add_argument("--profile-size", type=int, default=100, help="scenarios in the profiled run")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -140,15 +145,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
         for n in sizes:
             plugin_dir = write_suite(root, n, "plugin", inline=args.inline)
             bare_dir = write_suite(root, n, "bare")
-            p = _measure(plugin_dir, [], n, args.repeat)
-            b = _measure(bare_dir, BARE_FLAGS, n, args.repeat)
-            nf = _measure(plugin_dir, [], n, args.repeat, env={"BENCH_NO_FREEZEGUN": "1"})
+            repeat = args.repeat or (3 if n <= 200 else 1)
+            p = _measure(plugin_dir, [], n, repeat)
+            b = _measure(bare_dir, BARE_FLAGS, n, repeat)
+            nf = _measure(plugin_dir, [], n, repeat, env={"BENCH_NO_FREEZEGUN": "1"})
             rows.append((n, p, b, nf))
             print(f"  N={n}: plugin wall {p['wall']:.2f}s, bare wall {b['wall']:.2f}s, "
                   f"plugin without freezegun wall {nf['wall']:.2f}s", flush=True)
 
         print("\nharness overhead per scenario (exec = in-process time from end of collection to"
-              " end of session; best of", args.repeat, "runs)")
+              " end of session; best of the repeated runs)")
         print(f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'no-freezegun':>12} "
               f"{'ratio':>6} {'fg share':>8} | {'wall/N plugin':>13} {'wall/N bare':>11}")
         for n, p, b, nf in rows:

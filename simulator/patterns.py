@@ -58,7 +58,6 @@ _FLEXIBLE_SPACE = r"(?: |(?<= )|\A|\Z)"
 # "hi there" but not "hithere", "* back" accepts "back" but not "setback". When the other
 # neighbour is a group (or a group edge) it may itself hold the space or sit at the edge of
 # the message, so a boundary on either side will do.
-_WORD_START = r"(?<![^ ])"
 _WORD_END = r"(?![^ ])"
 _BOUNDARY = r"(?:(?<![^ ])|(?![^ ]))"
 
@@ -207,9 +206,9 @@ def _space(nodes: tuple[_Node, ...], i: int) -> str:
     if prev is _Token.STAR:
         # "* x" and "* *": the star may swallow the space, so only demand that x starts
         # a word. Zero-width, which keeps runs between stars fixed-width (see _translate).
-        if nxt is _Token.STAR:
-            return ""
-        return _WORD_START if isinstance(nxt, _Literal) else _BOUNDARY
+        if nxt is _Token.STAR or isinstance(nxt, _Literal):
+            return ""  # a literal checks its own start, see _render
+        return _BOUNDARY
     if nxt is _Token.STAR:
         # "x *": x must end a word.
         return _WORD_END if isinstance(prev, _Literal) else _BOUNDARY
@@ -263,7 +262,12 @@ def _render(nodes: tuple[_Node, ...], i: int) -> str:
     if node is _Token.STAR:
         return ".*"
     if isinstance(node, _Literal):
-        return re.escape(node.text)
+        text = re.escape(node.text)
+        if i >= 2 and nodes[i - 1] is _Token.SPACE and nodes[i - 2] is _Token.STAR:
+            # "* word": check the word start after matching the word, as a lookbehind
+            # over it, so the scan for the word is not slowed by an assertion per position.
+            return f"{text}(?<![^ ]{text})"
+        return text
     return "(?:" + "|".join(_translate(alt) for alt in node.alternates) + ")"
 
 

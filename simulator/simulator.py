@@ -208,6 +208,10 @@ class Simulator:
         skill_id = self.platform.skill(skill) if skill != "*" else skill
         self.platform.faults.add(skill_id, Fault(FaultKind.DROP), count)
 
+    def fail_transfer_calls(self, skill: str, count: int = 1) -> None:
+        skill_id = self.platform.skill(skill) if skill != "*" else skill
+        self.platform.faults.add(skill_id, Fault(FaultKind.API_ERROR), count)
+
     def transcript_text(self, conv: Conversation | None = None) -> str:
         return (conv or self.conversation()).transcript.render()
 

@@ -190,6 +190,8 @@ class CompiledBot:
             for inter in dialog.interactions:
                 where = f"dialogs[{d_index}].interactions[{inter.index}]"
                 self._check_next(dialog, inter.definition.next, where + ".next")
+                if inter.definition.on_failure is not None:
+                    self._check_next(dialog, inter.definition.on_failure, where + ".on_failure")
                 for r_index, rule in enumerate(inter.rules):
                     self._check_next(dialog, rule.rule.next, f"{where}.rules[{r_index}].next")
                     if rule.rule.intent is not None and rule.rule.intent not in self.intent_names:

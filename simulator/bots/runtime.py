@@ -238,6 +238,28 @@ class BotSession:
             self._begin(found[0], turn, found[1])
         return turn.actions
 
+    def after_failed_call(self, dialog: str, interaction: str) -> list[Action] | None:
+        """Follow the interaction's failure rule after its API call failed at once.
+
+        Returns None when the interaction has no failure rule, so the caller can fall back to
+        the platform's asynchronous failure path.
+        """
+        compiled = self.bot.dialog_by_name.get(dialog)
+        if compiled is None or interaction not in compiled.by_name:
+            return None
+        inter = compiled.interactions[compiled.by_name[interaction]]
+        target = inter.definition.on_failure
+        if target is None:
+            return None
+        turn = Turn()
+        self.host.log(
+            EntryKind.DIALOG,
+            f'{self.bot.name} follows the failure rule of "{interaction}": {target}',
+            bot=self.bot.name,
+        )
+        self._walk(compiled, self._next_index(compiled, inter, target, turn), turn)
+        return turn.actions
+
     def reset(self) -> None:
         """Forget everything (stuck-conversation reset, S1)."""
         self.variables.clear()

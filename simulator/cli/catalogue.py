@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import pkgutil
 import re
 import sys
 from pathlib import Path
@@ -22,10 +20,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 def load_step_modules() -> None:
     """Import every module of ``simulator.steps`` so all steps are registered."""
-    import simulator.steps as package
+    from simulator.steps import load_library
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    load_library()
 
 
 def render_template(template: str) -> str:

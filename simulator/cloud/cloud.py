@@ -456,9 +456,6 @@ class Cloud:
             ),
             skill=esc.skill_id,
         )
-        if esc.message_to_user is not None:
-            # Sent with the transfer request: the last thing the consumer sees before it (T3).
-            self._deliver_now(conv, bot, esc.message_to_user, note="message to user")
         fault = self.faults.take(esc.skill_id)
         chance = getattr(self.world.platform.chaos, conv.channel.value)
         if fault is None and chance > 0 and self.rng.random() < chance:
@@ -468,6 +465,17 @@ class Cloud:
             self.log(
                 conv, EntryKind.FAULT, f"chaos profile: this {conv.channel.value} transfer fails"
             )
+        if fault is not None and fault.kind is FaultKind.API_ERROR:
+            self.log(conv, EntryKind.FAULT, f"the transfer API call to skill {target} failed at once")
+            actions = self.session(conv, bot).after_failed_call(esc.dialog, esc.interaction)
+            if actions is not None:
+                self.schedule(conv, bot, actions)
+                return
+            self.escalation_failed(conv, bot, "the transfer API call failed and the interaction has no failure rule")
+            return
+        if esc.message_to_user is not None:
+            # Sent with the transfer request: the last thing the consumer sees before it (T3).
+            self._deliver_now(conv, bot, esc.message_to_user, note="message to user")
         if fault is not None and fault.kind is FaultKind.DROP:
             self.log(conv, EntryKind.FAULT, "the chat server dropped the escalation: no response")
             self._await_response(conv, bot, esc, settings)

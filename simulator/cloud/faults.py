@@ -15,6 +15,7 @@ from enum import StrEnum
 class FaultKind(StrEnum):
     FAIL = "fail"  # the transfer fails asynchronously (F1)
     DROP = "drop"  # the chat server drops the escalation: no response (F4)
+    API_ERROR = "api_error"  # the transfer API call itself fails at once
 
 
 @dataclass

@@ -19,7 +19,10 @@ import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import ExpectationFailed, StepError, UserError
 from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
+from simulator.steps import load_library
 from simulator.steps.registry import REGISTRY, Match, call
+
+load_library()
 
 SIM_KEY = pytest.StashKey[Simulator]()
 FAILED_STEP_KEY = pytest.StashKey[str]()

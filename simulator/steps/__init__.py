@@ -6,6 +6,19 @@ every registered definition, so a hundred steps registered one by one would slow
 every scenario.
 """
 
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
 from simulator.steps.registry import REGISTRY, StepRegistry
 
-__all__ = ["REGISTRY", "StepRegistry"]
+__all__ = ["REGISTRY", "StepRegistry", "load_library"]
+
+
+def load_library() -> StepRegistry:
+    """Import every step module of this package (each registers its steps on import)."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name != "registry":
+            importlib.import_module(f"{__name__}.{info.name}")
+    return REGISTRY

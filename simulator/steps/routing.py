@@ -215,6 +215,18 @@ def drops(sim: Simulator, skill: str, count: str = "1") -> None:
     sim.drop_transfers(skill, int(count))
 
 
+@step(
+    "the transfer API call to skill {skill} fails",
+    "the next {count:int} transfer API calls to skill {skill} fail",
+    example='Given the transfer API call to skill "101" fails',
+    section=FAULT,
+)
+def api_call_fails(sim: Simulator, skill: str, count: str = "1") -> None:
+    """The escalation's API call fails at once: the interaction's failure rule (on_failure)
+    runs; without one the escalation fails as in F1."""
+    sim.fail_transfer_calls(skill, int(count))
+
+
 @step("bot {bot} stops answering", example='Given bot "Routing" stops answering', section=FAULT)
 def bot_unresponsive(sim: Simulator, bot: str) -> None:
     """The bot receives messages but never answers (stuck conversations, S1)."""

@@ -173,6 +173,11 @@ class Interaction(Model):
         default=None, description="An imported interaction type the simulator cannot run."
     )
     next: str = "next"
+    on_failure: str | None = Field(
+        default=None,
+        description="Failure rule of an integration or transfer: where to go when the call"
+        " itself fails at once (next keyword or interaction name).",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Interaction:
