@@ -257,6 +257,11 @@ class _Exporter:
             message["responseMatches"] = [self._rule(dialog, r, ids) for r in i.rules]
             if i.next != "next":
                 ext["next"] = i.next
+        elif i.on_failure is not None:
+            message["responseMatches"] = [
+                _rule(_api_result("SUCCESS"), self._action(i.next, ids), i.set, name="Success"),
+                _rule(_api_result("FAILURE"), self._action(i.on_failure, ids), {}, name="Failure"),
+            ]
         else:
             variables = i.set if i.question is None else {}
             message["responseMatches"] = [
@@ -326,6 +331,10 @@ def _content(kind: str, tiles: list[dict[str, Any]]) -> dict[str, Any]:
     return {"contentType": "STATIC", "results": {"type": kind, "tile": {"tileData": data}}}
 
 
+def _api_result(status: str) -> list[dict[str, Any]]:
+    return [{"matchType": "API_RESULT", "apiResultsMatch": {"status": status}}]
+
+
 def _rule(
     conditions: list[dict[str, Any]],
     action: dict[str, str],
@@ -346,6 +355,7 @@ def _rule(
 
 def _jump_targets(interactions: list[Interaction]) -> set[str]:
     targets = {i.next for i in interactions}
+    targets |= {i.on_failure for i in interactions if i.on_failure is not None}
     targets |= {r.next for i in interactions for r in i.rules}
     return targets
 

@@ -18,8 +18,8 @@ The mapping (see the module ``simulator.cb_export.format`` for the export keys):
   EVAL_OPTION -> ``exact`` (the option text), NO_MATCH -> ``no_match``; a rule without
   conditions on a question is "any answer": the interaction's ``next`` when it is the only
   rule, else a ``no_match`` rule. ``contextDataVariables`` -> ``Rule.set``. API_RESULT rules of
-  an API integration: the SUCCESS rule's action is the interaction's ``next`` (stubbed calls
-  succeed; a failed call also continues there), other statuses are dropped with a note.
+  an integration or transfer: the SUCCESS rule's action is the interaction's ``next``, the
+  FAILURE rule's action its ``on_failure``; other statuses are dropped with a note.
 * actions: ``next`` -> next, ``none`` -> end, ``close_conversation``, an interaction id of the
   same dialog -> its name, an interaction of another dialog -> ``dialog:NAME`` (the simulator
   cannot enter another dialog in the middle: when the target is not that dialog's first
@@ -602,6 +602,10 @@ class _Importer:
                 status = (api[0].get("apiResultsMatch") or {}).get("status", "SUCCESS")
                 if str(status).upper() == "SUCCESS" and chosen is None:
                     chosen = rule
+                elif str(status).upper() in ("FAILURE", "FAILED", "ERROR") and (
+                    "on_failure" not in out
+                ):
+                    out["on_failure"] = self._action(g, kept, index, rule)
                 else:
                     self.r.notes.append(
                         f'interaction "{m.name}": the API result rule for status {status} has no'

@@ -16,12 +16,21 @@ implement raises ``JsUnsupportedError``, which stops the scenario with the funct
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
+from py_mini_racer import (
+    JSEvalException,
+    JSOOMException,
+    JSTimeoutException,
+    MiniRacer,
+    mini_racer,
+)
 
 from simulator.errors import UserError
 from simulator.tenant.schema import ApiIntegration, BotTransferContext, ContextScope
@@ -85,6 +94,21 @@ _SCOPES = {
 }
 
 
+_LOOP: asyncio.AbstractEventLoop | None = None
+_LOOP_LOCK = threading.Lock()
+
+
+def _shared_loop() -> asyncio.AbstractEventLoop:
+    """One event-loop thread for every V8 context (mini-racer otherwise starts one each)."""
+    global _LOOP
+    with _LOOP_LOCK:
+        if _LOOP is None or _LOOP.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="mini-racer", daemon=True).start()
+            _LOOP = loop
+        return _LOOP
+
+
 class JsUnsupportedError(UserError):
     """Bot code called a botContext function that the simulator does not implement."""
 
@@ -92,7 +116,11 @@ class JsUnsupportedError(UserError):
 @dataclass
 class _Context:
     racer: MiniRacer
+    owner: AbstractContextManager[MiniRacer]
     skills: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.owner.__exit__(None, None, None)
 
 
 @dataclass
@@ -167,7 +195,7 @@ class JsRunner:
         """Free the V8 contexts of one conversation (or of all)."""
         for key in list(self.contexts):
             if conversation_id is None or key[0] == conversation_id:
-                self.contexts.pop(key).racer.close()
+                self.contexts.pop(key).close()
 
     @property
     def context_store(self) -> ContextStore | None:
@@ -211,9 +239,10 @@ class JsRunner:
         ctx = self.contexts.get(key)
         if ctx is not None:
             return ctx
-        racer = MiniRacer()
+        owner = mini_racer(_shared_loop())
+        racer = owner.__enter__()
         racer.eval(PRELUDE)
-        ctx = _Context(racer)
+        ctx = _Context(racer, owner)
         self.contexts[key] = ctx
         functions = session.bot.definition.global_functions
         if functions and functions.strip():
@@ -248,7 +277,7 @@ class JsRunner:
         except (JSTimeoutException, JSOOMException) as exc:
             dropped = self.contexts.pop((conv.id, bot), None)
             if dropped is not None:
-                dropped.racer.close()
+                dropped.close()
             limit = (
                 f"ran longer than {self.timeout_ms} ms"
                 if isinstance(exc, JSTimeoutException)

@@ -224,7 +224,7 @@ section.scenario{background:#fff;border:1px solid var(--line);border-left:6px so
 section.scenario.passed,section.scenario.xfailed{border-left-color:var(--pass)}
 section.scenario.failed,section.scenario.error,section.scenario.xpassed{border-left-color:var(--fail)}
 section.scenario h2{font-size:17px;margin:0 0 4px}
-.meta{color:var(--muted);margin:0 0 6px}
+.meta{color:var(--muted);margin:0 0 6px;overflow-wrap:anywhere}
 .tag{display:inline-block;background:#ddf4ff;color:#0550ae;border-radius:10px;padding:0 8px;margin-right:4px;font-size:12px}
 .failure{background:var(--fail-bg);border:1px solid #ffcecb;border-radius:6px;padding:8px 10px;margin:8px 0}
 .failure .failure-message{color:var(--fail);font-weight:600}
@@ -239,12 +239,12 @@ li.step.failed .status{color:var(--fail)}
 li.step.not-run{color:var(--muted)}
 li.step .kw{font-weight:600}
 li.step .where{color:var(--muted);font-size:12px}
-li.step .step-arg,li.step .step-error{flex:1 0 100%;margin-left:6.2em}
+li.step .step-arg,li.step .step-error{flex:1 1 100%;min-width:0;padding-left:6.2em}
 li.step .step-error{color:var(--fail)}
 table.datatable{border-collapse:collapse}
 table.datatable td{border:1px solid var(--line);padding:1px 6px}
-.conversation{border:1px solid var(--line);border-radius:6px;margin:12px 0;background:#fcfcfd}
-.conversation h3{font-size:14px;margin:0;padding:6px 10px;border-bottom:1px solid var(--line);background:#f6f8fa}
+.chat{border:1px solid var(--line);border-radius:6px;margin:12px 0;background:#fcfcfd}
+.chat h3{font-size:14px;margin:0;padding:6px 10px;border-bottom:1px solid var(--line);background:#f6f8fa}
 .legend{display:flex;flex-wrap:wrap;gap:6px;padding:6px 10px;margin:0;list-style:none}
 .chip{border-radius:10px;padding:0 8px;font-size:12px;border:1px solid var(--pc-line,var(--line));background:var(--pc-bg,#fff);color:var(--pc-fg,var(--fg))}
 ol.timeline{list-style:none;margin:0;padding:4px 0 10px}
@@ -275,9 +275,9 @@ ol.timeline>li>.body{grid-column:2;padding:2px 12px;display:flex}
 .alert{flex:1;background:var(--warn-bg);border:1px solid var(--warn-line);border-radius:6px;padding:3px 8px;color:var(--warn)}
 .alert.error,.alert.fault{background:var(--fail-bg);border-color:#ff8182;color:var(--fail)}
 .alert .kind{font-weight:700}
-li.gap>.body{color:var(--muted);font-size:11.5px;font-style:italic}
-li.gap>time{border-right-style:dotted}
-li.gap>time::after{display:none}
+li.row-gap>.body{color:var(--muted);font-size:11.5px;font-style:italic}
+li.row-gap>time{border-right-style:dotted}
+li.row-gap>time::after{display:none}
 #show-internal:not(:checked)~main .internal{display:none}
 .empty{color:var(--muted);font-style:italic}
 .p0{--pc-bg:#dbeafe;--pc-fg:#1e3a8a;--pc-line:#93c5fd}
@@ -338,29 +338,30 @@ def _row(elapsed_ms: int, classes: str, body: str) -> str:
 
 def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> str:
     note = entry.note
-    note_html = f'<span class="note">{_e(note)}</span>' if note else ""
+    note_html = (
+        f'<span class="note">{"⚠ " if entry.is_late else ""}{_e(note)}</span>' if note else ""
+    )
     late = " late alert-late" if entry.is_late else ""
     if entry.kind == "consumer":
         body = (
             f'<div class="bubble consumer{late}"><span class="who">consumer</span>'
             f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
         )
-        return _row(entry.elapsed_ms, "msg consumer", body)
+        return _row(entry.elapsed_ms, "row-msg row-consumer", body)
     if entry.kind in ("bot", "agent"):
         slot = slots.get((entry.kind, entry.actor), 0)
-        warn = '<span class="note">⚠ late message</span>' if entry.is_late else ""
         body = (
             f'<div class="bubble {entry.kind} p{slot}{late}" data-participant="{_e(entry.actor)}">'
             f'<span class="who">{_e(entry.kind)} · {_e(entry.actor)}</span>'
-            f'<span class="text">{_e(entry.text)}</span>{warn}{note_html}</div>'
+            f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
         )
-        return _row(entry.elapsed_ms, f"msg {entry.kind}", body)
+        return _row(entry.elapsed_ms, f"row-msg row-{entry.kind}", body)
     if entry.kind == "platform":
         body = (
             f'<div class="bubble system"><span class="who">platform</span>'
             f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
         )
-        return _row(entry.elapsed_ms, "msg system", body)
+        return _row(entry.elapsed_ms, "row-msg row-system", body)
     if entry.is_alert:
         extra = " order-dependent" if entry.is_order_dependent else ""
         label = "order-dependent routing" if entry.is_order_dependent else entry.kind
@@ -368,7 +369,7 @@ def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> s
             f'<div class="alert {_e(entry.kind)}{extra}"><span class="kind">⚠ {_e(label)}</span> '
             f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
         )
-        return _row(entry.elapsed_ms, f"alert-row {_e(entry.kind)}", body)
+        return _row(entry.elapsed_ms, f"row-alert row-{_e(entry.kind)}", body)
     marker = _marker_class(entry)
     if marker is not None:
         icon = {"transfer": "⇄ ", "queue": "◷ ", "routing": "→ ", "conversation": ""}[marker]
@@ -376,13 +377,13 @@ def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> s
             f'<div class="marker {marker}"><span class="label">{icon}{_e(entry.text)}'
             f"{' · ' + _e(note) if note else ''}</span></div>"
         )
-        return _row(entry.elapsed_ms, f"marker-row {marker}", body)
+        return _row(entry.elapsed_ms, f"row-marker row-{marker}", body)
     internal = " internal" if entry.kind in _INTERNAL_KINDS else ""
     body = (
         f'<div class="event {_e(entry.kind)}"><span class="kind">{_e(entry.kind)}</span>'
         f"{_e(entry.text)}{' · ' + _e(note) if note else ''}</div>"
     )
-    return _row(entry.elapsed_ms, f"event-row{internal}", body)
+    return _row(entry.elapsed_ms, f"row-event{internal}", body)
 
 
 def _render_conversation(
@@ -400,15 +401,17 @@ def _render_conversation(
         if previous is not None and entry.elapsed_ms - previous >= _GAP_MS:
             gap = format_ms(entry.elapsed_ms - previous)
             rows.append(
-                f'<li class="gap"><time></time><div class="body">⋮ {_e(gap)} later</div></li>'
+                f'<li class="row-gap"><time></time><div class="body">⋮ {_e(gap)} later</div></li>'
             )
         previous = entry.elapsed_ms
         rows.append(_render_entry(entry, slots))
     if not rows:
-        rows.append('<li class="empty-row"><time></time><div class="body empty">no entries</div></li>')
+        rows.append(
+            '<li class="row-empty"><time></time><div class="body empty">no entries</div></li>'
+        )
     return (
-        f'<div class="conversation" id="{anchor}" data-conversation="{_e(conv.id)}">'
-        f"<h3>Conversation {_e(conv.id)} <span class=\"meta\">· {_e(conv.channel)}</span></h3>"
+        f'<div class="chat" id="{anchor}" data-conversation="{_e(conv.id)}">'
+        f'<h3>Conversation {_e(conv.id)} <span class="meta">· {_e(conv.channel)}</span></h3>'
         f'<ul class="legend">{"".join(chips)}</ul>'
         f'<ol class="timeline">{"".join(rows)}</ol></div>'
     )
@@ -493,25 +496,33 @@ def _render_scenario(result: ScenarioResult, index: int) -> str:
 def _render_summary(results: Sequence[ScenarioResult], seed: int | None, title: str) -> str:
     counts = {o: sum(1 for r in results if r.outcome == o) for o in OUTCOMES}
     with_alerts = sum(1 for r in results if r.alerts)
-    items = [f'<li class="count total">{len(results)} scenario{"s" if len(results) != 1 else ""}</li>']
+    items = [
+        f'<li class="count total">{len(results)} scenario{"s" if len(results) != 1 else ""}</li>'
+    ]
     items += [f'<li class="count {o}">{counts[o]} {o}</li>' for o in OUTCOMES if counts[o]]
     if with_alerts:
         items.append(f'<li class="count warnings">{with_alerts} with warnings</li>')
     seeds = sorted({r.seed for r in results if r.seed is not None})
     seed_text = "" if seed is None else f"seed <code>{_e(seed)}</code>"
     if seeds and seeds != [seed]:
-        seed_text += (" · " if seed_text else "") + "scenario seeds " + ", ".join(
-            f"<code>{_e(s)}</code>" for s in seeds
+        seed_text += (
+            (" · " if seed_text else "")
+            + "scenario seeds "
+            + ", ".join(f"<code>{_e(s)}</code>" for s in seeds)
         )
     rows = []
     for index, r in enumerate(results, 1):
         outcome = r.outcome if r.outcome in OUTCOMES else "error"
         warn = f"{r.alerts} ⚠" if r.alerts else ""
         rows.append(
-            f'<tr class="{outcome}"><td><span class="badge {outcome}">{_e(outcome)}</span></td>'
+            f'<tr class="row-{outcome}"><td><span class="badge {outcome}">{_e(outcome)}</span></td>'
             f"<td>{_e(r.feature)}</td>"
             f'<td><a href="#s{index}">{_e(r.name)}</a>'
-            + (f' <span class="meta">({_e(", ".join(r.example.values()))})</span>' if r.example else "")
+            + (
+                f' <span class="meta">({_e(", ".join(r.example.values()))})</span>'
+                if r.example
+                else ""
+            )
             + f'</td><td class="warnings">{_e(warn)}</td></tr>'
         )
     table = (

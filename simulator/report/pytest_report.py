@@ -16,6 +16,7 @@ process) takes them out again and writes the file at the end of the session.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -57,11 +58,19 @@ _XDIST_HEADER = re.compile(r"^\[gw\d+\] [^\n]* -- Python [^\n]*\n", re.MULTILINE
 # -- registration ------------------------------------------------------------------------------
 
 
+def _option_exists(group: pytest.OptionGroup) -> bool:
+    groups: list[Any] = [group]
+    parser = getattr(group, "parser", None)
+    if parser is not None:  # the option may sit in another group of the same parser
+        groups += [*getattr(parser, "_groups", []), getattr(parser, "_anonymous", None)]
+    return any(OPTION in option.names() for g in groups if g is not None for option in g.options)
+
+
 def add_report_option(group: pytest.OptionGroup) -> None:
     """Add ``--sim-report PATH`` to ``group``; does nothing if the option is already there."""
-    if any(OPTION in option.names() for option in group.options):
+    if _option_exists(group):
         return
-    try:
+    with contextlib.suppress(ValueError):  # pytest's own duplicate check
         group.addoption(
             OPTION,
             action="store",
@@ -70,8 +79,6 @@ def add_report_option(group: pytest.OptionGroup) -> None:
             help="write a self-contained HTML report of every scenario (steps, result,"
             " conversations drawn as chats on the virtual clock) to PATH",
         )
-    except ValueError:  # added meanwhile under another spelling of the group
-        pass
 
 
 def register_report_plugin(config: pytest.Config) -> HtmlReportPlugin | None:

@@ -166,6 +166,29 @@ def test_question_rule_kinds() -> None:
     assert (other.no_match, other.next) == (True, "end")
 
 
+def test_api_result_rules_map_to_next_and_on_failure() -> None:
+    doc = _minimal()
+    messages = doc["conversationMessage"]
+    assert isinstance(messages, list)
+    messages[2]["interactionType"] = "API_INTEGRATION"
+    messages[2]["content"] = {"contentType": "DYNAMIC", "responderName": "getData"}
+    messages[2]["responseMatches"] = [
+        {
+            "conditions": [{"matchType": "API_RESULT", "apiResultsMatch": {"status": "SUCCESS"}}],
+            "action": {"name": "INTERACTION", "value": "next"},
+        },
+        {
+            "conditions": [{"matchType": "API_RESULT", "apiResultsMatch": {"status": "FAILURE"}}],
+            "action": {"name": "DIALOG", "value": "g2"},
+        },
+    ]
+    doc["responder"] = [{"name": "getData", "webhook": "https://example.invalid", "method": "GET"}]
+    bot = parse_export(doc).bot
+    call = bot.dialogs[0].interactions[0]
+    assert (call.integration, call.next, call.on_failure) == ("getData", "next", "dialog:Fallback")
+    assert parse_export(json.dumps(export_bot(bot))).bot == bot
+
+
 def test_escalation_fixture_has_transfer_context_and_group() -> None:
     bot = load_export(EXPORTS / "escalation-bot.json")
     assert bot.group == "7f3c2a9e-5d1b-4c8e-9a6f-2b4d8e1c3a57"

@@ -1,0 +1,3 @@
+Feature: bad input
+  Scenario: the tenant file itself is broken
+    Given the tenant "../tenants/bot_in_two_groups.yaml"

@@ -1,0 +1,3 @@
+Feature: bad input
+  Scenario: talking before any tenant exists
+    When the consumer opens a conversation with bot "Routing"

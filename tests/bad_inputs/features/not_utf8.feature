@@ -1,0 +1,3 @@
+Feature: bad input
+  Scenario: café
+    Given the tenant "_support/bank.yaml"
