@@ -55,8 +55,8 @@ def test_the_failure_shown_in_the_tutorial_looks_as_described(pytester: pytest.P
         [
             '*step failed: features/shop.feature:16: And the bot replies "Sorry..."*',
             '*expected the bot to reply "Sorry..." after the consumer\'s last message*',
-            "*simulator transcript*",
             "*Front: Sorry, nobody can take your call right now.*",
+            "*simulator transcript*",
             '*[dialog] Front started "Human" (pattern "[*]agent[*]")*',
         ]
     )

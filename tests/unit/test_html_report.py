@@ -236,7 +236,7 @@ def test_a_failure_shows_its_message_and_the_step_statuses() -> None:
     assert section.attrs["data-outcome"] == "failed"
     assert dom.by_class("failure-message")[0].text == 'ExpectationFailed: expected "<yes>"'
     assert dom.by_class("longrepr")[0].text.startswith("Traceback")
-    assert [s.text.split()[0] for s in dom.by_class("step")] == ["failed", "not"]
+    assert [s.classes for s in dom.by_class("step")] == [{"step", "failed"}, {"step", "not-run"}]
     assert dom.by_class("step-error")[0].text == "boom <1>"
     assert dom.by_class("empty")[0].text == "No conversation was started."
 
@@ -267,12 +267,21 @@ def _summary_counts(output: str) -> dict[str, int]:
     return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|error)", last)}
 
 
-def test_the_projects_suite_gives_one_section_per_scenario(tmp_path: Path) -> None:
-    report = tmp_path / "report.html"
+@pytest.fixture(scope="module")
+def suite_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The project's own suite, run once with the report (no xdist): its output and report."""
+    report = tmp_path_factory.mktemp("suite") / "report.html"
     run = _run(["tests/test_features.py", *QUIET, *PLUGIN, "--sim-report", str(report)], ROOT)
     assert run.returncode in (0, 1), run.stdout + run.stderr
-    assert f"simulator HTML report: {report}" in run.stdout
-    counts = _summary_counts(run.stdout)
+    return run.stdout, report
+
+
+def test_the_projects_suite_gives_one_section_per_scenario(
+    suite_report: tuple[str, Path],
+) -> None:
+    output, report = suite_report
+    assert f"simulator HTML report: {report}" in output
+    counts = _summary_counts(output)
     html = report.read_text(encoding="utf-8")
     dom = _Dom(html)
     sections = dom.by_class("scenario")
@@ -292,14 +301,17 @@ def test_the_projects_suite_gives_one_section_per_scenario(tmp_path: Path) -> No
     assert "seed 20261123" in dom.by_class("seed")[0].text
 
 
-def test_under_xdist_the_controller_writes_the_same_report(tmp_path: Path) -> None:
+def test_under_xdist_the_controller_writes_the_same_report(
+    suite_report: tuple[str, Path], tmp_path: Path
+) -> None:
     pytest.importorskip("xdist")
-    serial, parallel = tmp_path / "serial.html", tmp_path / "parallel.html"
-    base = ["tests/test_features.py", *QUIET, *PLUGIN]
-    first = _run([*base, "--sim-report", str(serial)], ROOT)
-    second = _run([*base, "-n", "2", "--sim-report", str(parallel)], ROOT)
-    assert first.returncode in (0, 1) and second.returncode in (0, 1), second.stdout
-    assert serial.read_text(encoding="utf-8") == parallel.read_text(encoding="utf-8")
+    _, serial = suite_report
+    parallel = tmp_path / "parallel.html"
+    run = _run(
+        ["tests/test_features.py", *QUIET, *PLUGIN, "-n", "2", "--sim-report", str(parallel)], ROOT
+    )
+    assert run.returncode in (0, 1), run.stdout + run.stderr
+    assert parallel.read_text(encoding="utf-8") == serial.read_text(encoding="utf-8")
 
 
 # -- a small project with a failing scenario, in a real browser ------------------------------------
