@@ -57,6 +57,6 @@ def test_the_failure_shown_in_the_tutorial_looks_as_described(pytester: pytest.P
             '*expected the bot to reply "Sorry..." after the consumer\'s last message*',
             "*Front: Sorry, nobody can take your call right now.*",
             "*simulator transcript*",
-            '*[dialog] Front started "Human" (pattern "[*]agent[*]")*',
+            '*[[]dialog] Front started "Human" (pattern "[*]agent[*]")*',
         ]
     )
