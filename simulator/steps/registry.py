@@ -113,9 +113,14 @@ class StepRegistry:
         return [e for r, e in scored[:limit] if r > 0.4]
 
     def catalogue(self) -> list[StepDef]:
+        """One entry per step function, in a fixed order (module, then position in it), so
+        the catalogue does not depend on which module happened to be imported first."""
         seen: set[int] = set()
         result = []
-        for s in self.steps:
+        ordered = sorted(
+            self.steps, key=lambda s: (s.func.__module__, s.func.__code__.co_firstlineno)
+        )
+        for s in ordered:
             if id(s.func) in seen:
                 continue
             seen.add(id(s.func))
