@@ -18,6 +18,7 @@ from pytest_bdd import parsers, step
 import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import ExpectationFailed, StepError, UserError
+from simulator.report.pytest_report import add_report_option, register_report_plugin
 from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
 from simulator.steps import load_library
 from simulator.steps.registry import REGISTRY, Match, call
@@ -75,6 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="write every scenario's transcript to DIR (one .txt per scenario)",
     )
+    add_report_option(group)
     parser.addini("sim_seed", "seed of every random choice in scenarios", default=str(DEFAULT_SEED))
 
 
@@ -192,6 +194,7 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    register_report_plugin(config)
     config.addinivalue_line("markers", "all_orders: run under every order-dependent outcome")
 
 
