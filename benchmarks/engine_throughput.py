@@ -25,16 +25,20 @@ import cProfile
 import io
 import pstats
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, Result, group_tenant, single_bot_tenant  # noqa: E402
+from _common import (
+    ROOT,
+    Result,
+    cpu_time,
+    group_tenant,
+    single_bot_tenant,
+)
 
-from simulator.simulator import Simulator, frozen_at  # noqa: E402
-
-from _common import cpu_time  # noqa: E402  (real even under freezegun)
+from simulator.simulator import Simulator, frozen_at
 
 TARGET = 20_000.0
 MIX = ("pattern", "intent", "pattern", "intent", "fallback")  # 40/40/20

@@ -30,6 +30,7 @@ time of running scenarios is broken down (freezegun, tenant loading, Faker, the 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import pstats
 import sys
@@ -38,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BARE_FLAGS, PYTEST, ROOT, Result, run, write_suite  # noqa: E402
+from _common import BARE_FLAGS, PYTEST, Result, run, write_suite
 
 TARGET = 1.5
 
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
             print(f"  N={n}: plugin wall {p['wall']:.2f}s, bare wall {b['wall']:.2f}s, "
                   f"plugin without freezegun wall {nf['wall']:.2f}s", flush=True)
 
-        print("\nharness overhead per scenario (exec = in-process time from end of collection to"
+        print("\nharness overhead per scenario (exec = in-process CPU time from end of collection to"
               " end of session; best of the repeated runs)")
         print(f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'no-freezegun':>12} "
               f"{'ratio':>6} {'fg share':>8} | {'wall/N plugin':>13} {'wall/N bare':>11}")
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
             print(f"  {n:>6} | {p['collect_wall']:10.2f}s {p['collect_inproc']:7.2f}s "
                   f"{1e3 * p['collect_inproc'] / n:6.2f}ms | {b['collect_wall']:8.2f}s "
                   f"{b['collect_inproc']:7.2f}s {1e3 * b['collect_inproc'] / n:6.2f}ms")
-        for (na, pa, ba, _), (nb, pb, bb, _) in zip(rows, rows[1:], strict=False):
+        for (na, pa, ba, _), (nb, pb, bb, _) in itertools.pairwise(rows):
             mp = (pb["collect_inproc"] - pa["collect_inproc"]) / (nb - na)
             mb = (bb["collect_inproc"] - ba["collect_inproc"]) / (nb - na)
             print(f"  marginal collection cost N={na}->{nb}: plugin {1e3 * mp:.2f} ms/scenario, "

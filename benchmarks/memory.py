@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, Result, perf_counter  # noqa: E402
+from _common import ROOT, Result, perf_counter
 
 TARGET_MB = 500.0
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTEST, Result, run, write_suite  # noqa: E402
+from _common import PYTEST, Result, run, write_suite
 
 
 def _wall(folder: Path, extra: list[str], n: int, repeat: int) -> float:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ECHO_TENANT, ROOT, Result, cpu_time  # noqa: E402
+from _common import ECHO_TENANT, ROOT, Result, cpu_time
 
-from simulator.simulator import Simulator, frozen_at  # noqa: E402
+from simulator.simulator import Simulator, frozen_at
 
 TARGET = 2.0
 

@@ -200,7 +200,10 @@ def parse_duration(text: str) -> timedelta:
             f'cannot read "{text}" as a duration: expected a number and a unit ({units}),'
             ' for example "3 minutes", or a clock offset such as "00:03:00"'
         )
-    return timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()])
+    try:
+        return _checked(timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()]), text)
+    except OverflowError:
+        raise _too_long(text) from None
 
 
 def parse_offset(text: str) -> timedelta:
@@ -212,12 +215,35 @@ def parse_offset(text: str) -> timedelta:
             ' from the start of the scenario, for example "00:03:01"'
         )
     hours, minutes, seconds, millis = m.groups()
-    return timedelta(
-        hours=int(hours),
-        minutes=int(minutes),
-        seconds=int(seconds),
-        milliseconds=int((millis or "0").ljust(3, "0")),
+    try:
+        return _checked(
+            timedelta(
+                hours=int(hours),
+                minutes=int(minutes),
+                seconds=int(seconds),
+                milliseconds=int((millis or "0").ljust(3, "0")),
+            ),
+            text,
+        )
+    except OverflowError:
+        raise _too_long(text) from None
+
+
+#: The longest wait a step may ask for; far beyond any timeout, far inside datetime's range.
+MAX_WAIT = timedelta(days=365 * 100)
+
+
+def _too_long(text: str) -> StepError:
+    return StepError(
+        f'"{text}" is too long for the virtual clock: waits are limited to'
+        f" {MAX_WAIT.days} days"
     )
+
+
+def _checked(delta: timedelta, text: str) -> timedelta:
+    if delta > MAX_WAIT:
+        raise _too_long(text)
+    return delta
 
 
 def format_elapsed(delta: timedelta) -> str:

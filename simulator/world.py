@@ -139,6 +139,8 @@ def build_world(loaded: LoadedTenant) -> World:
                 raise FixtureError(
                     f'platform.group_store_order names unknown bot "{name}": {did_you_mean(name, bots)}',
                     file=_where(loaded, "tenant", "platform").file,
+                    line=_where(loaded, "tenant", "platform").line,
+                    field="platform.group_store_order",
                 )
     from simulator.lint import lint_world
 

@@ -37,7 +37,7 @@ def test_the_tutorial_runs_as_written(pytester: pytest.Pytester) -> None:
         path = pytester.path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body + "\n", encoding="utf-8")
-    result = pytester.runpytest("-p", "no:randomly", "tests")
+    result = pytester.runpytest("-p", "no:randomly", "--import-mode=importlib", "tests")
     result.assert_outcomes(passed=2)
 
 
@@ -49,7 +49,7 @@ def test_the_failure_shown_in_the_tutorial_looks_as_described(pytester: pytest.P
         if name.endswith(".feature"):
             body = body.replace("Sorry, nobody can take your call right now.", "Sorry...")
         path.write_text(body + "\n", encoding="utf-8")
-    result = pytester.runpytest("-p", "no:randomly", "tests")
+    result = pytester.runpytest("-p", "no:randomly", "--import-mode=importlib", "tests")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -131,12 +131,25 @@ def import_export(path: str | Path) -> ImportResult:
     from simulator.tenant.loader import read_text
 
     full = Path(path)
-    if full.exists() and full.is_file() and full.stat().st_size > MAX_EXPORT_BYTES:
+    if not full.is_file():
+        read_text(full)  # raises the loader's "file not found" / "is a folder" errors
+    size = full.stat().st_size
+    if size > MAX_EXPORT_BYTES:
         raise FixtureError(
-            f"the export is {full.stat().st_size} bytes; the limit is {MAX_EXPORT_BYTES}",
+            f"the export is {size} bytes; the limit is {MAX_EXPORT_BYTES}",
             file=str(full),
         )
-    return parse_export(read_text(full), file=str(full))
+    raw = full.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FixtureError(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
+            " save it as UTF-8",
+            file=str(full),
+            line=raw[: exc.start].count(b"\n") + 1,
+        ) from None
+    return parse_export(text, file=str(full))
 
 
 def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> ImportResult:
@@ -172,7 +185,15 @@ def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> Impor
             f"the export maps to an invalid bot: {err['msg'].removeprefix('Value error, ')}",
             loc or None,
         ) from None
+    _check_compiles(bot, file)
     return ImportResult(bot, reader.notes)
+
+
+def _check_compiles(bot: Bot, file: str) -> None:
+    """Patterns, jump targets, intents and integrations resolve (errors name the export)."""
+    from simulator.bots.compiled import CompiledBot
+
+    CompiledBot(bot, file=file).check_references()
 
 
 # -- the mapping ----------------------------------------------------------------------------
@@ -224,13 +245,19 @@ class _Importer:
             out["default_user_friendly_response"] = error_message
         session = bot.get("sessionLength")
         if session is not None:
+            if isinstance(session, float) and session.is_integer():
+                session = int(session)
+            if isinstance(session, float):
+                raise r.error(f"expected a whole number, found {session}", "bot.sessionLength")
             if isinstance(session, bool) or not isinstance(session, (int, str)):
-                raise r.error(f"expected a number, found {_kind(session)}", "bot.sessionLength")
+                raise r.error(
+                    f"expected a whole number, found {_kind(session)}", "bot.sessionLength"
+                )
             try:
                 minutes = int(session)
             except ValueError:
                 raise r.error(
-                    f'expected a number, found "{session}"', "bot.sessionLength"
+                    f'expected a whole number, found "{session}"', "bot.sessionLength"
                 ) from None
             if minutes > 0:
                 out["session_length_minutes"] = minutes
@@ -397,6 +424,8 @@ class _Importer:
                 content = r.opt_obj(m.get("content"), f"{where}.content")
                 results = r.opt_obj(content.get("results"), f"{where}.content.results")
                 kind = r.text(results.get("type"), f"{where}.content.results.type") or "TEXT"
+            for link in ("nextMessageId", "prevMessageId"):
+                r.text(m.get(link), f"{where}.{link}")
             message = _Message(
                 i,
                 m,
@@ -441,7 +470,11 @@ class _Importer:
             for rule in m.data.get("responseMatches") or []:
                 if isinstance(rule, dict) and isinstance(rule.get("action"), dict):
                     value = rule["action"].get("value")
-                    if value in starters and rule["action"].get("name") == "INTERACTION":
+                    if (
+                        isinstance(value, str)
+                        and value in starters
+                        and rule["action"].get("name") == "INTERACTION"
+                    ):
                         targets.add(str(value))
         return targets
 
@@ -599,7 +632,11 @@ class _Importer:
                 c for c in conditions if isinstance(c, dict) and c.get("matchType") == "API_RESULT"
             ]
             if api:
-                status = (api[0].get("apiResultsMatch") or {}).get("status", "SUCCESS")
+                match = self.r.opt_obj(
+                    api[0].get("apiResultsMatch"), f"{m.where}.responseMatches.apiResultsMatch"
+                )
+                status = self.r.text(match.get("status"), f"{m.where}.apiResultsMatch.status")
+                status = status or "SUCCESS"
                 if str(status).upper() == "SUCCESS" and chosen is None:
                     chosen = rule
                 elif str(status).upper() in ("FAILURE", "FAILED", "ERROR") and (
@@ -727,11 +764,12 @@ class _Importer:
     def _variables(self, rule: dict[str, Any], m: _Message) -> dict[str, str]:
         r = self.r
         result: dict[str, str] = {}
-        for i, raw in enumerate(r.lst(rule.get("contextDataVariables"), "contextDataVariables")):
-            v = r.obj(raw, f"{m.where}.contextDataVariables[{i}]")
-            name = r.text(v.get("name"), f"{m.where}.contextDataVariables[{i}].name")
+        where = f"{m.where}.contextDataVariables"
+        for i, raw in enumerate(r.lst(rule.get("contextDataVariables"), where)):
+            v = r.obj(raw, f"{where}[{i}]")
+            name = r.text(v.get("name"), f"{where}[{i}].name")
             if name:
-                result[name] = r.text(v.get("value"), "value") or ""
+                result[name] = r.text(v.get("value"), f"{where}[{i}].value") or ""
         return result
 
     def _default_next(self, g: _Group, kept: list[_Message], index: int) -> str:

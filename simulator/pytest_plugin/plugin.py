@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pytest
 from pytest_bdd import parsers, step
+from pytest_bdd.exceptions import GherkinParseError
 
 import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
@@ -208,3 +210,53 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool:
     mark = getattr(pytest.mark, name)
     mark(function)
     return True
+
+
+def _feature_file_in(tb: TracebackType | None) -> str | None:
+    """The feature file pytest-bdd was reading when it failed (from its frames' locals)."""
+    found = None
+    while tb is not None:
+        name = tb.tb_frame.f_locals.get("abs_filename")
+        if isinstance(name, str):
+            found = name
+        tb = tb.tb_next
+    return found
+
+
+class FeatureAwareModule(pytest.Module):
+    """A test module whose ``scenarios(...)`` call reads feature files.
+
+    pytest-bdd parses feature files while the module is imported, so a broken feature file
+    would surface as a traceback from deep inside it. This turns those failures into one
+    collection error that names the file, the line and what is wrong.
+    """
+
+    def _getobj(self) -> Any:
+        try:
+            return super()._getobj()  # type: ignore[no-untyped-call]
+        except GherkinParseError as exc:
+            where = f"{exc.filename}:{exc.line}"
+            raise self.CollectError(
+                f"{where}: {exc.message}: {exc.line_content.strip()!r}"
+            ) from None
+        except UnicodeDecodeError as exc:
+            file = _feature_file_in(exc.__traceback__)
+            if file is None:
+                raise
+            raise self.CollectError(
+                f"{file}: the feature file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}"
+                f" at offset {exc.start}); save it as UTF-8"
+            ) from None
+        except KeyError as exc:
+            file = _feature_file_in(exc.__traceback__)
+            if file is None:
+                raise
+            raise self.CollectError(
+                f"{file}: the feature file is empty or has no Feature: line"
+            ) from None
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    if module_path.name == "__init__.py":
+        return None
+    return FeatureAwareModule.from_parent(parent, path=module_path)

@@ -377,7 +377,10 @@ def dialog_not_started(sim: Simulator, dialog: str) -> None:
 )
 def dialog_started_by_intent(sim: Simulator, dialog: str, intent: str, level: str) -> None:
     """The dialog started through its starter intent, with this match level (B7)."""
-    wanted = MatchLevel.from_label(level)
+    try:
+        wanted = MatchLevel.from_label(level)
+    except ValueError as exc:
+        raise StepError(str(exc)) from None
     for e in _dialog_entries(sim):
         if e.details["dialog"] == dialog and f'intent "{intent}" {wanted.label} ' in e.text:
             return

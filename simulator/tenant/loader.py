@@ -40,15 +40,52 @@ class SourceMap:
         return None
 
 
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+#: Values one document may expand to through YAML aliases ("billion laughs" protection).
+MAX_VALUES = 1_000_000
+
+
+class _Builder:
+    """Turns composed YAML nodes into Python data, recording each value's line."""
+
+    def __init__(self, file: str, lines: dict[Path_, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.values = 0
+        self.active: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise FixtureError(
+                f"YAML aliases expand to more than {MAX_VALUES} values; write the data out"
+                " instead of nesting aliases",
+                file=self.file,
+                line=node.start_mark.line + 1,
+            )
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            # Let the safe constructor decide int / float / bool / null / str.
+            return self.constructor.construct_object(node, deep=True)
+        if id(node) in self.active:
+            raise FixtureError(
+                "a YAML alias refers to itself", file=self.file, line=node.start_mark.line + 1
+            )
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(v, (*path, i)) for i, v in enumerate(node.value)]
+            return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.Node, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = (
-                yaml.safe_load(yaml.serialize(key_node))
-                if not isinstance(key_node, yaml.ScalarNode)
-                else key_node.value
+                key_node.value
+                if isinstance(key_node, yaml.ScalarNode)
+                else yaml.safe_load(yaml.serialize(key_node))
             )
             if not isinstance(key, str):
                 key = str(key)
@@ -56,21 +93,22 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str)
                 raise FixtureError(
                     f'key "{key}" appears twice in the same mapping; the second would silently'
                     " replace the first",
-                    file=file,
+                    file=self.file,
                     line=key_node.start_mark.line + 1,
                 )
-            result[key] = _to_python(value_node, (*path, key), lines, file)
-            lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*path, key))
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, (*path, i), lines, file) for i, v in enumerate(node.value)]
-    # Scalars: let the safe constructor decide int / float / bool / null / str.
-    constructor = yaml.SafeLoader("")
-    return constructor.construct_object(node, deep=True)
+
+
+def _yaml_error(exc: yaml.YAMLError, file: str) -> FixtureError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return FixtureError(f"invalid YAML: {problem}", file=file, line=mark.line + 1 if mark else None)
 
 
 def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Parse YAML (or JSON, which YAML reads too) keeping line numbers."""
+    """Parse YAML, or strict JSON for ``.json`` files, keeping line numbers."""
     source = SourceMap(file)
     if not text.strip():
         raise FixtureError(
@@ -78,42 +116,48 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
             " connectors, groups",
             file=file,
         )
+    if file.endswith(".json"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as jexc:
+            raise FixtureError(f"invalid JSON: {jexc.msg}", file=file, line=jexc.lineno) from None
+        except RecursionError:
+            raise FixtureError("the document is nested too deeply", file=file) from None
+        # Valid JSON is valid YAML once tabs (legal JSON whitespace) are spaces.
+        text = text.replace("\t", " ")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise FixtureError("the file holds no data", file=file)
+        data = _Builder(file, source.lines).build(node, ())
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        if file.endswith(".json"):
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as jexc:
-                raise FixtureError(
-                    f"invalid JSON: {jexc.msg}", file=file, line=jexc.lineno
-                ) from None
-        raise FixtureError(
-            f"invalid YAML: {problem}", file=file, line=mark.line + 1 if mark else None
-        ) from None
-    if node is None:
-        raise FixtureError("the file holds no data", file=file)
-    data = _to_python(node, (), source.lines, file)
+        raise _yaml_error(exc, file) from None
+    except RecursionError:
+        raise FixtureError("the document is nested too deeply", file=file) from None
     return data, source
 
 
-def read_text(path: Path) -> str:
+def _siblings(path: Path) -> list[str]:
+    """Names next to a missing file, for "did you mean" (hidden files left out)."""
+    if not path.parent.is_dir():
+        return []
+    return [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
+
+
+def read_text(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "tenant files") -> str:
     """Read a user file as UTF-8, with errors that say what is wrong with the bytes."""
     shown = str(path)
     if not path.exists():
-        siblings = [p.name for p in path.parent.glob("*")] if path.parent.is_dir() else []
+        siblings = _siblings(path)
         hint = did_you_mean(path.name, siblings) if siblings else "its folder does not exist"
         raise FixtureError(f"file not found ({hint})", file=shown)
     if path.is_dir():
         raise FixtureError("expected a file but this is a folder", file=shown)
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > limit:
+        hint = " Split it with include:" if what == "tenant files" else ""
         raise FixtureError(
-            f"the file is {size} bytes; tenant files are limited to {MAX_FILE_BYTES} bytes."
-            " Split it with include:",
-            file=shown,
+            f"the file is {size} bytes; {what} are limited to {limit} bytes.{hint}", file=shown
         )
     raw = path.read_bytes()
     try:
@@ -131,7 +175,7 @@ def read_text(path: Path) -> str:
 def _field_names(model: type[BaseModel]) -> list[str]:
     names: list[str] = []
     for name, info in model.model_fields.items():
-        names.append(name)
+        names.append(info.alias if isinstance(info.alias, str) else name)
         alias = info.validation_alias
         if alias is not None and hasattr(alias, "choices"):
             names.extend(str(c) for c in alias.choices)
@@ -181,16 +225,17 @@ _TAGS = {"bot", "export", "liveperson_agent_escalation", "api"}
 
 def format_validation_error(exc: ValidationError, source: SourceMap) -> FixtureError:
     """Turn pydantic's error list into one message that points at file and line."""
-    problems: list[str] = []
-    first_line: int | None = None
+    grouped: dict[str, tuple[int | None, list[str]]] = {}
     for err in exc.errors():
         raw_loc = tuple(err["loc"])
         loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p in _TAGS))
-        # Pydantic reports model-validator errors at the model; strip the function-name noise.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        # Pydantic names union members and validators in the location; users never wrote them.
+        loc = tuple(
+            p
+            for p in loc
+            if not (isinstance(p, str) and (p.startswith("function-") or "[" in p or "'" in p))
+        )
         line = source.line_of(loc)
-        if first_line is None:
-            first_line = line
         where = _render_loc(loc) or "(top level)"
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
@@ -203,13 +248,21 @@ def format_validation_error(exc: ValidationError, source: SourceMap) -> FixtureE
             message = "expected a bot definition or {export: FILE}"
         elif err["type"] == "literal_error" or err["type"] in ("enum",):
             message = f"{message} (got {err.get('input')!r})"
-        at = f"line {line}, " if line is not None and len(exc.errors()) > 1 else ""
-        problems.append(f"{at}{where}: {message}")
+        entry = grouped.setdefault(where, (line, []))
+        if message not in entry[1]:
+            entry[1].append(message)
+    # Several failed alternatives of one value (a union) are one problem: say them together.
+    problems = [(where, line, " or ".join(msgs)) for where, (line, msgs) in grouped.items()]
     if len(problems) == 1:
-        loc_text, _, message = problems[0].partition(": ")
-        return FixtureError(message, file=source.file, line=first_line, field=loc_text)
-    body = "\n  ".join(problems)
-    return FixtureError(f"{len(problems)} problems:\n  {body}", file=source.file, line=first_line)
+        where, line, message = problems[0]
+        return FixtureError(message, file=source.file, line=line, field=where)
+    body = "\n  ".join(
+        f"{f'line {line}, ' if line is not None else ''}{where}: {message}"
+        for where, line, message in problems
+    )
+    return FixtureError(
+        f"{len(problems)} problems:\n  {body}", file=source.file, line=problems[0][1]
+    )
 
 
 def _render_loc(loc: Path_) -> str:
@@ -273,6 +326,8 @@ def _record_origins(
             origins.setdefault(
                 (kind, str(ident)), Origin(source.file, source.line_of((key_name, index)))
             )
+    if ("platform",) in source.lines:
+        origins.setdefault(("tenant", "platform"), Origin(source.file, source.line_of(("platform",))))
 
 
 def load_tenant(path: str | Path) -> LoadedTenant:
@@ -314,12 +369,15 @@ def _load_recursive(path: Path, origins: dict[tuple[str, str], Origin], stack: l
     _record_origins(tenant, source, origins)
     for index, inc in enumerate(tenant.include):
         child_path = path.parent / inc
-        if not child_path.exists():
-            siblings = (
-                [p.name for p in child_path.parent.glob("*")] if child_path.parent.is_dir() else []
+        if not child_path.is_file():
+            siblings = _siblings(child_path)
+            problem = (
+                "is a folder, not a file"
+                if child_path.is_dir()
+                else f"not found ({did_you_mean(Path(inc).name, siblings)})"
             )
             raise FixtureError(
-                f'included file "{inc}" not found ({did_you_mean(Path(inc).name, siblings)})',
+                f'included file "{inc}" {problem}',
                 file=str(path),
                 line=source.line_of(("include", index)),
                 field=f"include[{index}]",
@@ -350,11 +408,24 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
                 if origin and origin.file != "<inline>"
                 else loaded.base_dir
             )
-            bot = load_export(base / entry.export)
+            target = base / entry.export
+            if not target.is_file():
+                problem = (
+                    "is a folder, not a file"
+                    if target.is_dir()
+                    else f"not found ({did_you_mean(target.name, _siblings(target))})"
+                )
+                raise FixtureError(
+                    f'bot export "{entry.export}" {problem}',
+                    file=origin.file if origin else None,
+                    line=origin.line if origin else None,
+                    field="bots.export",
+                )
+            bot = load_export(target)
             if entry.name:
                 bot.name = entry.name
-            if origin:
-                loaded.origins.setdefault(("bot", bot.name), origin)
+            # Errors found when the bot compiles point at the export, not the tenant.
+            loaded.origins[("bot", bot.name)] = Origin(str(target), None)
             bots.append(bot)
         else:
             bots.append(entry)

@@ -252,7 +252,7 @@ def test_round_trip_of_an_inline_bot_is_stable() -> None:
             '{"bot": {"name": "B"}, "groups": [], "conversationMessage": [{"id": "m", "group": "x"}]}',
             "not in groups[]",
         ),
-        ('{"bot": {"name": "B", "sessionLength": "long"}}', "expected a number"),
+        ('{"bot": {"name": "B", "sessionLength": "long"}}', "expected a whole number"),
         ("", "empty"),
     ],
 )
