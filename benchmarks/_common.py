@@ -225,13 +225,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 if os.environ.get("BENCH_NO_FREEZEGUN"):
-    import simulator.pytest_plugin.plugin as _plugin
+    from simulator.timefreeze import SharedFreeze
 
-    @contextlib.contextmanager
-    def _no_freeze(sim):
-        yield
+    def _no_freeze(self, sim):
+        return None
 
-    _plugin.frozen_at = _no_freeze
+    SharedFreeze.follow = _no_freeze
 '''
 
 PLUGIN_TEST_MODULE = '''\

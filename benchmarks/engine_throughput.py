@@ -38,7 +38,8 @@ from _common import (
     single_bot_tenant,
 )
 
-from simulator.simulator import Simulator, frozen_at
+from simulator.simulator import Simulator
+from simulator.timefreeze import frozen_at
 
 TARGET = 20_000.0
 MIX = ("pattern", "intent", "pattern", "intent", "fallback")  # 40/40/20

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ECHO_TENANT, ROOT, Result, cpu_time
 
-from simulator.simulator import Simulator, frozen_at
+from simulator.simulator import Simulator
+from simulator.timefreeze import frozen_at
 
 TARGET = 2.0
 

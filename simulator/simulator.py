@@ -8,8 +8,6 @@ module-level, so scenarios cannot leak into each other and run safely in paralle
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,12 +35,15 @@ class Simulator:
         seed: int = DEFAULT_SEED,
         start: datetime = DEFAULT_EPOCH,
         base_dir: Path | None = None,
+        faker: Any = None,
     ) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
         self.clock = VirtualClock(start)
         self.base_dir = base_dir or Path.cwd()
-        self._faker: Any = None
+        # A Faker instance is costly to build; callers may share one, it is reseeded here.
+        self._faker: Any = faker
+        self._faker_seeded = False
         self.conversations: list[Conversation] = []
         self.current: Conversation | None = None
         self.cloud: Cloud | None = None
@@ -140,9 +141,10 @@ class Simulator:
         if self._faker is None:
             from faker import Faker
 
-            fake = Faker("en_US")
-            fake.seed_instance(self.seed)
-            self._faker = fake
+            self._faker = Faker("en_US")
+        if not self._faker_seeded:
+            self._faker.seed_instance(self.seed)
+            self._faker_seeded = True
         return self._faker
 
     # -- conversations -------------------------------------------------------------------
@@ -228,16 +230,3 @@ class Simulator:
         if self.current is not None:
             self.platform.log(self.current, EntryKind.WARNING, text)
 
-
-@contextmanager
-def frozen_at(sim: Simulator) -> Iterator[None]:
-    """Make ``datetime.now()`` follow the simulator's clock (freezegun, moved on every tick)."""
-    from freezegun import freeze_time
-
-    freezer = freeze_time(sim.clock.now(), tick=False)
-    frozen = freezer.start()
-    sim.clock.on_change(lambda when: frozen.move_to(when))
-    try:
-        yield
-    finally:
-        freezer.stop()

@@ -21,8 +21,9 @@ from typing import TextIO
 from simulator.cli import CHAT_HELP as HELP
 from simulator.clock import parse_duration
 from simulator.errors import SimulatorError, UserError
-from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
+from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps.registry import REGISTRY
+from simulator.timefreeze import frozen_at
 from simulator.transcript import EntryKind
 
 #: Step kinds, which decide the keyword (Given / When / Then, or And for a repeat).

@@ -21,13 +21,16 @@ import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import ExpectationFailed, StepError, UserError
 from simulator.report.pytest_report import add_report_option, register_report_plugin
-from simulator.simulator import DEFAULT_SEED, Simulator, frozen_at
+from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps import load_library
 from simulator.steps.registry import REGISTRY, Match, call
+from simulator.timefreeze import SharedFreeze
 
 load_library()
 
 SIM_KEY = pytest.StashKey[Simulator]()
+FREEZE_KEY = pytest.StashKey[SharedFreeze]()
+FAKER_KEY = pytest.StashKey[Any]()
 FAILED_STEP_KEY = pytest.StashKey[str]()
 
 
@@ -96,19 +99,52 @@ def _seed(config: pytest.Config) -> int:
 @pytest.fixture
 def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """The scenario's simulator: a fresh fake cloud, clock and seeded generator."""
-    root = Path(str(request.config.rootpath))
-    simulator = Simulator(seed=_seed(request.config), base_dir=root)
+    config = request.config
+    root = Path(str(config.rootpath))
+    simulator = Simulator(seed=_seed(config), base_dir=root, faker=_shared_faker(config))
     feature_dir = getattr(request.node, "_sim_feature_dir", None)
     simulator.search_dirs = [d for d in (feature_dir, root) if d is not None]
     request.node.stash[SIM_KEY] = simulator
-    with frozen_at(simulator):
-        yield simulator
+    _freeze(config).follow(simulator)
+    yield simulator
     out = request.config.getoption("--sim-transcripts")
     if out and simulator.conversations:
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
         (target / f"{safe}.txt").write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+
+
+def _freeze(config: pytest.Config) -> SharedFreeze:
+    freeze = config.stash.get(FREEZE_KEY, None)
+    if freeze is None:
+        freeze = config.stash[FREEZE_KEY] = SharedFreeze()
+    return freeze
+
+
+def _shared_faker(config: pytest.Config) -> Any:
+    faker = config.stash.get(FAKER_KEY, None)
+    if faker is None:
+        from faker import Faker
+
+        faker = config.stash[FAKER_KEY] = Faker("en_US")
+    return faker
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests that are not scenarios see real time: give it back if a scenario froze it.
+
+    Scenarios ask for ``sim`` only when a step runs, so they are recognised by pytest-bdd's
+    own parameter instead."""
+    names = getattr(item, "fixturenames", ())
+    if "sim" not in names and "_pytest_bdd_example" not in names:
+        _freeze(item.config).release()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    freeze = config.stash.get(FREEZE_KEY, None)
+    if freeze is not None:
+        freeze.release()
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
@@ -175,12 +211,14 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
     steps = original.scratch["_replay"]
 
     def run(chooser: ScriptedChooser) -> None:
-        replay = Simulator(seed=original.seed, base_dir=original.base_dir)
+        replay = Simulator(
+            seed=original.seed, base_dir=original.base_dir, faker=_shared_faker(item.config)
+        )
         replay.search_dirs = original.search_dirs
         replay.chooser = chooser
-        with frozen_at(replay):
-            for match, table, doc in steps:
-                call(match, replay, table, doc)
+        _freeze(item.config).follow(replay)
+        for match, table, doc in steps:
+            call(match, replay, table, doc)
 
     outcomes = explore(run)
     failed = [o for o in outcomes if o.error is not None]

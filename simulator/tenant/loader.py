@@ -40,6 +40,9 @@ class SourceMap:
         return None
 
 
+#: libyaml's composer is ten times faster than the pure-Python one; both keep line marks.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Values one document may expand to through YAML aliases ("billion laughs" protection).
 MAX_VALUES = 1_000_000
 
@@ -126,7 +129,7 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
         # Valid JSON is valid YAML once tabs (legal JSON whitespace) are spaces.
         text = text.replace("\t", " ")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
         if node is None:
             raise FixtureError("the file holds no data", file=file)
         data = _Builder(file, source.lines).build(node, ())
