@@ -194,7 +194,7 @@ SCENARIOS_PER_FEATURE = 50
 #: collection, end of session) to $BENCH_TIMES, so start-up noise does not blur the per-scenario
 #: numbers; with $BENCH_NO_FREEZEGUN set, replaces the plugin's freezegun context by a no-op (an
 #: A/B measurement of freezegun's share; the plugin itself is untouched).
-SUITE_CONFTEST = '''\
+SUITE_CONFTEST = """\
 import contextlib
 import json
 import os
@@ -231,15 +231,15 @@ if os.environ.get("BENCH_NO_FREEZEGUN"):
         return None
 
     SharedFreeze.follow = _no_freeze
-'''
+"""
 
-PLUGIN_TEST_MODULE = '''\
+PLUGIN_TEST_MODULE = """\
 from pytest_bdd import scenarios
 
 scenarios("features")
-'''
+"""
 
-BARE_TEST_MODULE = '''\
+BARE_TEST_MODULE = """\
 from pytest_bdd import given, scenarios, then, when
 
 scenarios("features")
@@ -268,7 +268,7 @@ def _bare_then_one():
 @then("another bare outcome holds")
 def _bare_then_two():
     pass
-'''
+"""
 
 
 def _plugin_scenario(i: int, tenant: Path, inline: bool) -> str:
@@ -324,7 +324,9 @@ def write_suite(root: Path, n: int, kind: str, *, inline: bool = False) -> Path:
         count = min(SCENARIOS_PER_FEATURE, n - start)
         parts = [f"Feature: Generated {kind} {f}\n\n"]
         for i in range(start, start + count):
-            parts.append(_plugin_scenario(i, tenant, inline) if kind == "plugin" else _bare_scenario(i))
+            parts.append(
+                _plugin_scenario(i, tenant, inline) if kind == "plugin" else _bare_scenario(i)
+            )
         (features / f"f{f:04d}.feature").write_text("".join(parts), encoding="utf-8")
     return folder
 

@@ -131,7 +131,9 @@ def _hotspots(prof: cProfile.Profile, limit: int = 15) -> str:
         try:
             short = str(Path(filename).resolve().relative_to(ROOT))
         except ValueError:
-            short = filename.split("site-packages/")[-1] if "site-packages" in filename else filename
+            short = (
+                filename.split("site-packages/")[-1] if "site-packages" in filename else filename
+            )
         lines.append(
             f"  {100 * tt / total:6.1f} {100 * ct / total:6.1f} {nc:9d}  {func} ({short}:{line})"
         )
@@ -168,31 +170,41 @@ def main(argv: list[str] | None = None) -> list[Result]:
     group_yaml, group_samples = group_tenant(15, 50)
     cases: list[tuple[str, str, list[str]]] = [
         ("1 bot, 50 starters", single_yaml, _messages_single(single_samples, args.messages)),
-        ("15-bot collaborative group, 50 starters each", group_yaml,
-         _messages_group(group_samples, args.messages)),
+        (
+            "15-bot collaborative group, 50 starters each",
+            group_yaml,
+            _messages_group(group_samples, args.messages),
+        ),
     ]
     results: list[Result] = []
-    print(f"engine throughput: {args.messages} messages per case, {args.conversations} "
-          "conversations, mix 40% pattern / 40% intent / 20% fallback, one core, CPU time")
+    print(
+        f"engine throughput: {args.messages} messages per case, {args.conversations} "
+        "conversations, mix 40% pattern / 40% intent / 20% fallback, one core, CPU time"
+    )
     for label, tenant_yaml, messages in cases:
         rate, _ = measure(tenant_yaml, "Bot0", messages, args.conversations)
         line = f"  {label}: {rate:,.0f} msg/s ({1e6 / rate:.1f} us/msg)"
         details: dict[str, object] = {"msg_per_s": round(rate)}
         if args.freezegun:
             rate_fg, _ = measure(tenant_yaml, "Bot0", messages, args.conversations, freezegun=True)
-            line += f"; with freezegun following the clock (as under the plugin): {rate_fg:,.0f} msg/s"
+            line += (
+                f"; with freezegun following the clock (as under the plugin): {rate_fg:,.0f} msg/s"
+            )
             details["msg_per_s_freezegun"] = round(rate_fg)
         print(line, flush=True)
         met = rate >= TARGET
         if not met or args.profile:
             n_prof = min(len(messages), 5000)
-            _, text = measure(tenant_yaml, "Bot0", messages[:n_prof], args.conversations, profile=True)
+            _, text = measure(
+                tenant_yaml, "Bot0", messages[:n_prof], args.conversations, profile=True
+            )
             print(f"  cProfile of {n_prof} messages ({label}), top self time:\n{text}", flush=True)
         measured = f"{rate:,.0f} msg/s"
         if args.freezegun:
             measured += f" ({details['msg_per_s_freezegun']:,} with freezegun)"
-        results.append(Result(f"Engine throughput: {label}", measured, ">= 20,000 msg/s", met,
-                              details))
+        results.append(
+            Result(f"Engine throughput: {label}", measured, ">= 20,000 msg/s", met, details)
+        )
     for r in results:
         r.emit()
     return results

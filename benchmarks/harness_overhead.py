@@ -44,8 +44,9 @@ from _common import BARE_FLAGS, PYTEST, Result, run, write_suite
 TARGET = 1.5
 
 
-def _timed_run(folder: Path, extra: list[str], n: int, env: dict[str, str] | None = None
-               ) -> dict[str, float]:
+def _timed_run(
+    folder: Path, extra: list[str], n: int, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """One full run; wall time plus the in-process marks of the suite's conftest."""
     marks_file = folder / "times.json"
     wall, out = run([*PYTEST, *extra], folder, env={**(env or {}), "BENCH_TIMES": str(marks_file)})
@@ -60,8 +61,9 @@ def _timed_run(folder: Path, extra: list[str], n: int, env: dict[str, str] | Non
     }
 
 
-def _measure(folder: Path, extra: list[str], n: int, repeat: int,
-             env: dict[str, str] | None = None) -> dict[str, float]:
+def _measure(
+    folder: Path, extra: list[str], n: int, repeat: int, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """Best of ``repeat`` full runs (the machine is shared; the minimum is the least disturbed)
     and one ``--collect-only`` run."""
     runs = [_timed_run(folder, extra, n, env) for _ in range(repeat)]
@@ -76,8 +78,10 @@ def _measure(folder: Path, extra: list[str], n: int, repeat: int,
 def _profile(folder: Path, n: int) -> dict[str, float]:
     """Profile one plugin run; return shares (0..1) of the scenario-running time."""
     prof_file = folder / "run.prof"
-    run([sys.executable, "-m", "cProfile", "-o", str(prof_file), "-m", "pytest",
-         *PYTEST[3:]], folder)
+    run(
+        [sys.executable, "-m", "cProfile", "-o", str(prof_file), "-m", "pytest", *PYTEST[3:]],
+        folder,
+    )
     stats = pstats.Stats(str(prof_file))
     raw = stats.stats  # type: ignore[attr-defined]
 
@@ -132,11 +136,18 @@ def _profile(folder: Path, n: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> list[Result]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="comma separated scenario counts")
-    ap.add_argument("--inline", action="store_true",
-                    help='plugin scenarios define the bot inline ("Given a bot ... with dialogs:")')
+    ap.add_argument(
+        "--inline",
+        action="store_true",
+        help='plugin scenarios define the bot inline ("Given a bot ... with dialogs:")',
+    )
     ap.add_argument("--no-profile", dest="profile", action="store_false")
-    ap.add_argument("--repeat", type=int, default=None,
-                    help="runs per suite, the best counts (default: 3 for N <= 200, else 1)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="runs per suite, the best counts (default: 3 for N <= 200, else 1)",
+    )
     ap.add_argument("--profile-size", type=int, default=100, help="scenarios in the profiled run")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -153,65 +164,99 @@ def main(argv: list[str] | None = None) -> list[Result]:
             b = _measure(bare_dir, BARE_FLAGS, n, repeat)
             nf = _measure(plugin_dir, [], n, repeat, env={"BENCH_NO_FREEZEGUN": "1"})
             rows.append((n, p, b, nf))
-            print(f"  N={n}: plugin wall {p['wall']:.2f}s, bare wall {b['wall']:.2f}s, "
-                  f"plugin without freezegun wall {nf['wall']:.2f}s", flush=True)
+            print(
+                f"  N={n}: plugin wall {p['wall']:.2f}s, bare wall {b['wall']:.2f}s, "
+                f"plugin without freezegun wall {nf['wall']:.2f}s",
+                flush=True,
+            )
 
-        print("\nharness overhead per scenario (exec = in-process CPU time from end of collection to"
-              " end of session; best of the repeated runs)")
-        print(f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'no-freezegun':>12} "
-              f"{'ratio':>6} {'fg share':>8} | {'wall/N plugin':>13} {'wall/N bare':>11}")
+        print(
+            "\nharness overhead per scenario (exec = in-process CPU time from end of collection to"
+            " end of session; best of the repeated runs)"
+        )
+        print(
+            f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'no-freezegun':>12} "
+            f"{'ratio':>6} {'fg share':>8} | {'wall/N plugin':>13} {'wall/N bare':>11}"
+        )
         for n, p, b, nf in rows:
             ratio = p["exec"] / b["exec"]
             share = (p["exec"] - nf["exec"]) / p["exec"]
-            print(f"  {n:>6} | {1e3 * p['exec'] / n:6.2f}ms {1e3 * b['exec'] / n:6.2f}ms "
-                  f"{ratio:5.2f}x | {1e3 * nf['exec'] / n:10.2f}ms {nf['exec'] / b['exec']:5.2f}x "
-                  f"{100 * share:7.0f}% | {1e3 * p['wall'] / n:11.2f}ms {1e3 * b['wall'] / n:9.2f}ms")
-        print("\ncollection (--collect-only -q wall time, and in-process collection time of the"
-              " full run)")
-        print(f"  {'N':>6} | {'plugin wall':>11} {'in-proc':>8} {'per sc.':>8} | "
-              f"{'bare wall':>9} {'in-proc':>8} {'per sc.':>8}")
+            print(
+                f"  {n:>6} | {1e3 * p['exec'] / n:6.2f}ms {1e3 * b['exec'] / n:6.2f}ms "
+                f"{ratio:5.2f}x | {1e3 * nf['exec'] / n:10.2f}ms {nf['exec'] / b['exec']:5.2f}x "
+                f"{100 * share:7.0f}% | {1e3 * p['wall'] / n:11.2f}ms {1e3 * b['wall'] / n:9.2f}ms"
+            )
+        print(
+            "\ncollection (--collect-only -q wall time, and in-process collection time of the"
+            " full run)"
+        )
+        print(
+            f"  {'N':>6} | {'plugin wall':>11} {'in-proc':>8} {'per sc.':>8} | "
+            f"{'bare wall':>9} {'in-proc':>8} {'per sc.':>8}"
+        )
         for n, p, b, _ in rows:
-            print(f"  {n:>6} | {p['collect_wall']:10.2f}s {p['collect_inproc']:7.2f}s "
-                  f"{1e3 * p['collect_inproc'] / n:6.2f}ms | {b['collect_wall']:8.2f}s "
-                  f"{b['collect_inproc']:7.2f}s {1e3 * b['collect_inproc'] / n:6.2f}ms")
+            print(
+                f"  {n:>6} | {p['collect_wall']:10.2f}s {p['collect_inproc']:7.2f}s "
+                f"{1e3 * p['collect_inproc'] / n:6.2f}ms | {b['collect_wall']:8.2f}s "
+                f"{b['collect_inproc']:7.2f}s {1e3 * b['collect_inproc'] / n:6.2f}ms"
+            )
         for (na, pa, ba, _), (nb, pb, bb, _) in itertools.pairwise(rows):
             mp = (pb["collect_inproc"] - pa["collect_inproc"]) / (nb - na)
             mb = (bb["collect_inproc"] - ba["collect_inproc"]) / (nb - na)
-            print(f"  marginal collection cost N={na}->{nb}: plugin {1e3 * mp:.2f} ms/scenario, "
-                  f"bare {1e3 * mb:.2f} ms/scenario (flat marginal cost = linear growth)")
+            print(
+                f"  marginal collection cost N={na}->{nb}: plugin {1e3 * mp:.2f} ms/scenario, "
+                f"bare {1e3 * mb:.2f} ms/scenario (flat marginal cost = linear growth)"
+            )
 
         for n, p, b, nf in rows:
             ratio = p["exec"] / b["exec"]
-            results.append(Result(
-                f"Harness overhead, N={n}: plugin vs bare pytest-bdd, per 6-step scenario",
-                f"{1e3 * p['exec'] / n:.2f} ms vs {1e3 * b['exec'] / n:.2f} ms = {ratio:.2f}x"
-                f" (without freezegun: {nf['exec'] / b['exec']:.2f}x)",
-                "<= 1.5x", ratio <= TARGET,
-                {"n": n, "plugin": p, "bare": b, "plugin_no_freezegun": nf},
-            ))
-        results.append(Result(
-            "Collection time (plugin suite, in-process), N=" + ", ".join(str(r[0]) for r in rows),
-            ", ".join(f"{r[1]['collect_inproc']:.2f}s ({1e3 * r[1]['collect_inproc'] / r[0]:.2f}"
-                      " ms/scenario)" for r in rows),
-            "linear in N", None,
-        ))
+            results.append(
+                Result(
+                    f"Harness overhead, N={n}: plugin vs bare pytest-bdd, per 6-step scenario",
+                    f"{1e3 * p['exec'] / n:.2f} ms vs {1e3 * b['exec'] / n:.2f} ms = {ratio:.2f}x"
+                    f" (without freezegun: {nf['exec'] / b['exec']:.2f}x)",
+                    "<= 1.5x",
+                    ratio <= TARGET,
+                    {"n": n, "plugin": p, "bare": b, "plugin_no_freezegun": nf},
+                )
+            )
+        results.append(
+            Result(
+                "Collection time (plugin suite, in-process), N="
+                + ", ".join(str(r[0]) for r in rows),
+                ", ".join(
+                    f"{r[1]['collect_inproc']:.2f}s ({1e3 * r[1]['collect_inproc'] / r[0]:.2f}"
+                    " ms/scenario)"
+                    for r in rows
+                ),
+                "linear in N",
+                None,
+            )
+        )
 
         if args.profile:
             n = args.profile_size
             folder = write_suite(root, n, "plugin", inline=args.inline)
             shares = _profile(folder, n)
             total = shares.pop("total_run_s")
-            print(f"\ncProfile of one plugin run (N={n}); share of the time spent running "
-                  f"scenarios ({total:.2f}s profiled, {1e3 * total / n:.2f} ms/scenario under the "
-                  "profiler):")
+            print(
+                f"\ncProfile of one plugin run (N={n}); share of the time spent running "
+                f"scenarios ({total:.2f}s profiled, {1e3 * total / n:.2f} ms/scenario under the "
+                "profiler):"
+            )
             for name, value in shares.items():
-                print(f"  {name:<34} {100 * value / total:5.1f}%  ({1e3 * value / n:.3f} ms/scenario)")
+                print(
+                    f"  {name:<34} {100 * value / total:5.1f}%  ({1e3 * value / n:.3f} ms/scenario)"
+                )
             fg = shares["freezegun (all, incl. fakes)"]
-            results.append(Result(
-                "freezegun share of scenario run time (cProfile)",
-                f"{100 * fg / total:.0f}% ({1e3 * fg / n:.2f} ms/scenario profiled)",
-                "informational", None,
-            ))
+            results.append(
+                Result(
+                    "freezegun share of scenario run time (cProfile)",
+                    f"{100 * fg / total:.0f}% ({1e3 * fg / n:.2f} ms/scenario profiled)",
+                    "informational",
+                    None,
+                )
+            )
     for r in results:
         r.emit()
     return results

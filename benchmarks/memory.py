@@ -63,8 +63,12 @@ def worker(n: int, use_tracemalloc: bool) -> dict[str, float]:
     last = sim.transcript_text(sim.conversations[-1])
     if f"Nice to meet you Name{n - 1}" not in last:
         raise RuntimeError("the last conversation did not run as expected:\n" + last)
-    out = {"base_rss_mb": base_rss, "peak_rss_mb": _rss_mb(), "current_rss_mb": _current_rss_mb(),
-           "seconds": elapsed}
+    out = {
+        "base_rss_mb": base_rss,
+        "peak_rss_mb": _rss_mb(),
+        "current_rss_mb": _current_rss_mb(),
+        "seconds": elapsed,
+    }
     if use_tracemalloc:
         _, peak = tracemalloc.get_traced_memory()
         out["tracemalloc_peak_mb"] = peak / 2**20
@@ -97,16 +101,21 @@ def main(argv: list[str] | None = None) -> list[Result]:
     traced = _spawn(n, True)
     grown = plain["current_rss_mb"] - plain["base_rss_mb"]
     print(f"memory: {n:,} open conversations (bank.yaml, 2 consumer messages each)")
-    print(f"  peak RSS {plain['peak_rss_mb']:.0f} MB (after imports and tenant load "
-          f"{plain['base_rss_mb']:.0f} MB; conversations add {grown:.0f} MB = "
-          f"{1024 * grown / n:.1f} KB each); built in {plain['seconds']:.1f}s")
-    print(f"  tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB "
-          f"({1024 * traced['tracemalloc_peak_mb'] / n:.1f} KB per conversation, Python objects only)")
+    print(
+        f"  peak RSS {plain['peak_rss_mb']:.0f} MB (after imports and tenant load "
+        f"{plain['base_rss_mb']:.0f} MB; conversations add {grown:.0f} MB = "
+        f"{1024 * grown / n:.1f} KB each); built in {plain['seconds']:.1f}s"
+    )
+    print(
+        f"  tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB "
+        f"({1024 * traced['tracemalloc_peak_mb'] / n:.1f} KB per conversation, Python objects only)"
+    )
     result = Result(
         f"Memory: {n:,} open conversations (2 messages each)",
         f"peak RSS {plain['peak_rss_mb']:.0f} MB ({1024 * grown / n:.1f} KB/conversation); "
         f"tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB",
-        "< 500 MB", plain["peak_rss_mb"] < TARGET_MB,
+        "< 500 MB",
+        plain["peak_rss_mb"] < TARGET_MB,
         {"plain": plain, "tracemalloc": traced},
     )
     result.emit()

@@ -42,14 +42,17 @@ def main(argv: list[str] | None = None) -> list[Result]:
         serial = _wall(folder, [], n, args.repeat)
         parallel = _wall(folder, ["-n", str(args.workers)], n, args.repeat)
     speedup = serial / parallel
-    print(f"parallel: {n} scenarios, {os.cpu_count()} cores: serial {serial:.2f}s "
-          f"({1e3 * serial / n:.2f} ms/scenario), -n {args.workers} {parallel:.2f}s "
-          f"({1e3 * parallel / n:.2f} ms/scenario); speed-up {speedup:.2f}x "
-          f"(parallel/serial time ratio {parallel / serial:.2f})")
+    print(
+        f"parallel: {n} scenarios, {os.cpu_count()} cores: serial {serial:.2f}s "
+        f"({1e3 * serial / n:.2f} ms/scenario), -n {args.workers} {parallel:.2f}s "
+        f"({1e3 * parallel / n:.2f} ms/scenario); speed-up {speedup:.2f}x "
+        f"(parallel/serial time ratio {parallel / serial:.2f})"
+    )
     result = Result(
         f"Parallel: {n} scenarios, -n {args.workers} vs serial (wall)",
         f"{parallel:.1f}s vs {serial:.1f}s = {speedup:.2f}x faster",
-        f"informational (ceiling {args.workers}x on {os.cpu_count()} cores)", None,
+        f"informational (ceiling {args.workers}x on {os.cpu_count()} cores)",
+        None,
         {"serial_s": serial, "parallel_s": parallel},
     )
     result.emit()

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         text_lines = []
         for line in (proc.stdout + proc.stderr).splitlines():
             if line.startswith("BENCH_RESULT "):
-                rows.append(json.loads(line[len("BENCH_RESULT "):]))
+                rows.append(json.loads(line[len("BENCH_RESULT ") :]))
             else:
                 text_lines.append(line)
         text = "\n".join(text_lines)
@@ -85,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   ({elapsed:.0f}s)", flush=True)
         if proc.returncode != 0:
             failed = True
-            rows.append({"what": name, "measured": f"FAILED (exit {proc.returncode})",
-                         "target": "", "met": False})
+            rows.append(
+                {
+                    "what": name,
+                    "measured": f"FAILED (exit {proc.returncode})",
+                    "target": "",
+                    "met": False,
+                }
+            )
         outputs.append((name, text, elapsed))
 
     md = table(rows)

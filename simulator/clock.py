@@ -201,7 +201,9 @@ def parse_duration(text: str) -> timedelta:
             ' for example "3 minutes", or a clock offset such as "00:03:00"'
         )
     try:
-        return _checked(timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()]), text)
+        return _checked(
+            timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()]), text
+        )
     except OverflowError:
         raise _too_long(text) from None
 
@@ -235,8 +237,7 @@ MAX_WAIT = timedelta(days=365 * 100)
 
 def _too_long(text: str) -> StepError:
     return StepError(
-        f'"{text}" is too long for the virtual clock: waits are limited to'
-        f" {MAX_WAIT.days} days"
+        f'"{text}" is too long for the virtual clock: waits are limited to {MAX_WAIT.days} days'
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.bots.compiled import CompiledBot
-from simulator.bots.runtime import GroupMatch
+from simulator.bots.runtime import GroupMatch, score_intents
 from simulator.nlu import MatchLevel
 from simulator.transcript import EntryKind
 
@@ -54,6 +54,7 @@ class GroupRouter:
             note="G2",
         )
         found: list[GroupMatch] = []
+        pinned = self.cloud.pinned_scores(text)
         for name in order:
             if name == sender.name:
                 continue
@@ -67,8 +68,8 @@ class GroupRouter:
             if starter is not None:
                 found.append(GroupMatch(name, None, f'pattern "{starter.source}"'))
                 continue
-            session = self.cloud.session(conv, name)
-            good = [s for s in session.score_intents(text) if s.level >= MatchLevel.GOOD]
+            # Scored without a session: looking must not create state for every member.
+            good = [s for s in score_intents(bot, text, pinned) if s.level >= MatchLevel.GOOD]
             if good:
                 best = good[0]
                 found.append(

@@ -247,6 +247,17 @@ def _trigrams(normalised: str) -> set[str]:
 _WEAK_TOKENS = frozenset(map(_stem, _WEAK_WORDS))
 
 
+@functools.lru_cache(maxsize=4096)
+def _prepare(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """Normalised text, content tokens and trigrams of a message.
+
+    A message is scored against every bot of a group; preparing it once per text instead of
+    once per bot is most of the cost of group routing. Pure, so the memo is safe to share.
+    """
+    norm = normalise_text(text)
+    return norm, _content_tokens(norm), frozenset(_trigrams(norm))
+
+
 # --------------------------------------------------------------------------- the model
 
 
@@ -325,12 +336,14 @@ class IntentModel:
         return dict(self._intents)
 
     def _raw_scores(self, text: str) -> dict[int, float]:
-        norm = normalise_text(text)
+        norm, tokens, message_trigrams = _prepare(text)
         if not norm:
             return {}
         best: dict[int, float] = dict.fromkeys(self._exact.get(norm, ()), 1.0)
-        tokens = _content_tokens(norm)
         postings = self._postings
+        if tokens.isdisjoint(postings):
+            # Most messages share no word with most bots of a group: skip the counting.
+            return best
         # Counter's C counting loop is several times faster than a Python dict.get loop.
         shared = Counter(chain.from_iterable([postings.get(t, ()) for t in tokens]))
         if not shared:
@@ -343,7 +356,6 @@ class IntentModel:
                 for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens])
                 if p in shared
             )
-        message_trigrams = _trigrams(norm)
         message_size = len(message_trigrams)
         message_scale = 1.0 / math.sqrt(len(tokens))
         phrases = self._phrases

@@ -17,7 +17,7 @@ from simulator.cloud.cloud import Cloud, _norm
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.faults import Fault, FaultKind
 from simulator.errors import StepError, UnknownNameError
-from simulator.tenant.loader import LoadedTenant, load_tenant, load_tenant_text
+from simulator.tenant.loader import DocumentCache, LoadedTenant, load_tenant, load_tenant_text
 from simulator.tenant.schema import Channel, Tenant
 from simulator.transcript import EntryKind
 from simulator.world import World, build_world
@@ -36,6 +36,7 @@ class Simulator:
         start: datetime = DEFAULT_EPOCH,
         base_dir: Path | None = None,
         faker: Any = None,
+        document_cache: DocumentCache | None = None,
     ) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
@@ -44,6 +45,7 @@ class Simulator:
         # A Faker instance is costly to build; callers may share one, it is reseeded here.
         self._faker: Any = faker
         self._faker_seeded = False
+        self.document_cache = document_cache
         self.conversations: list[Conversation] = []
         self.current: Conversation | None = None
         self.cloud: Cloud | None = None
@@ -61,7 +63,7 @@ class Simulator:
         full = Path(path)
         if not full.is_absolute():
             full = self.base_dir / full
-        return self.use_tenant(load_tenant(full))
+        return self.use_tenant(load_tenant(full, self.document_cache))
 
     def load_text(self, text: str, name: str = "<inline>") -> World:
         return self.use_tenant(load_tenant_text(text, name=name, base_dir=self.base_dir))
@@ -229,4 +231,3 @@ class Simulator:
     def log_note(self, text: str) -> None:
         if self.current is not None:
             self.platform.log(self.current, EntryKind.WARNING, text)
-

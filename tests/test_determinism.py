@@ -34,7 +34,6 @@ RUNS: dict[str, list[str]] = {
 }
 
 
-
 def _explicitly_selected(config: pytest.Config) -> bool:
     """True when this file (or a node id in it) is named on the command line, or the
     environment asks for it."""
@@ -97,8 +96,15 @@ def test_transcripts_identical_across_orders_and_workers(
     for label, flags in RUNS.items():
         out_dir = tmp_path / label
         cmd = [
-            sys.executable, "-m", "pytest", FEATURE_TESTS, "-q", "-p", "no:cacheprovider",
-            *flags, f"--sim-transcripts={out_dir}",
+            sys.executable,
+            "-m",
+            "pytest",
+            FEATURE_TESTS,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *flags,
+            f"--sim-transcripts={out_dir}",
         ]
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -115,9 +121,11 @@ def test_transcripts_identical_across_orders_and_workers(
         # 0: all passed, 1: some scenario failed (reported by test_features itself); anything
         # else (usage error, internal error, nothing collected) means the comparison is void.
         assert code in (0, 1), f"run {label} exited with {code}:\n{outputs[label][-4000:]}"
-    assert len(set(codes.values())) == 1, "runs disagree on the outcome: " + ", ".join(
-        f"{label} exited {code}" for label, code in codes.items()
-    ) + "".join(f"\n--- {label} ---\n{outputs[label][-2000:]}" for label in codes)
+    assert len(set(codes.values())) == 1, (
+        "runs disagree on the outcome: "
+        + ", ".join(f"{label} exited {code}" for label, code in codes.items())
+        + "".join(f"\n--- {label} ---\n{outputs[label][-2000:]}" for label in codes)
+    )
 
     labels = list(RUNS)
     reference_label = labels[0]

@@ -175,3 +175,33 @@ def test_seed_option_and_ini(pytester: pytest.Pytester) -> None:
         names.append((pytester.path / "out.json").read_text())
     assert names[0] == names[1]
     assert names[0] != names[2]
+
+
+def test_real_time_comes_back_after_scenarios(pytester: pytest.Pytester) -> None:
+    _project(
+        pytester,
+        """
+        Feature: demo
+          Scenario: a long wait
+            Given the tenant "tenant.yaml"
+            When the consumer opens a conversation with bot "Front"
+            And 90 days pass
+            Then the clock's datetime now is "2026-04-05T09:00:00+00:00"
+        """,
+    )
+    pytester.makepyfile(
+        test_zz_plain="""
+        import datetime, time
+
+        def test_real_clock():
+            before = datetime.datetime.now()
+            time.sleep(0.01)
+            assert datetime.datetime.now() > before
+            assert abs(time.time() - datetime.datetime.now().timestamp()) < 5
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    # The session's own duration is measured in real time, not virtual time.
+    result.stdout.re_match_lines([r".*2 passed in \d+\.\d+s\s*=*$"])
+    assert "days" not in result.stdout.lines[-1]

@@ -270,18 +270,9 @@ class BotSession:
 
     # -- matching ----------------------------------------------------------------------
     def score_intents(self, text: str, *, starters_only: bool = True) -> list[IntentScore]:
-        model = self.bot.intent_model if starters_only else self.bot.all_intents_model
-        pinned = self.host.pinned_scores(text)
-        if pinned is None:
-            return model.score(text)
-        engine = self.bot.definition.nlu_engine
-        allowed = set(self.bot.intent_dialogs) if starters_only else set(self.bot.intent_names)
-        scores = [
-            IntentScore(name, score, level_for(score, engine))
-            for name, score in pinned.items()
-            if name in allowed
-        ]
-        return sorted(scores, key=lambda s: (-s.score, s.intent))
+        return score_intents(
+            self.bot, text, self.host.pinned_scores(text), starters_only=starters_only
+        )
 
     def _find_starter(self, text: str, *, use_group: bool) -> tuple[CompiledDialog, str] | None:
         starter = self.bot.match_pattern(text)
@@ -628,6 +619,27 @@ class BotSession:
         )
         self.pending = None
         turn.stopped = True
+
+
+def score_intents(
+    bot: CompiledBot,
+    text: str,
+    pinned: dict[str, float] | None,
+    *,
+    starters_only: bool = True,
+) -> list[IntentScore]:
+    """A bot's intent scores for a message; pinned scores, when given, replace the scorer."""
+    if pinned is None:
+        model = bot.intent_model if starters_only else bot.all_intents_model
+        return model.score(text)
+    engine = bot.definition.nlu_engine
+    allowed = set(bot.intent_dialogs) if starters_only else set(bot.intent_names)
+    scores = [
+        IntentScore(name, score, level_for(score, engine))
+        for name, score in pinned.items()
+        if name in allowed
+    ]
+    return sorted(scores, key=lambda s: (-s.score, s.intent))
 
 
 def _describe_rule(rule: CompiledRule) -> str:

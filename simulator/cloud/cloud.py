@@ -87,7 +87,7 @@ class Host:
         return self.cloud.choose(self.conv, reason, candidates)
 
     def pinned_scores(self, text: str) -> dict[str, float] | None:
-        return self.cloud.pins.get(_norm(text))
+        return self.cloud.pinned_scores(text)
 
     def group_receiver(self, bot: CompiledBot, text: str) -> GroupMatch | None:
         return self.cloud.group_receiver(self.conv, bot, text)
@@ -177,6 +177,10 @@ class Cloud:
             chosen=candidates[pick],
         )
         return pick
+
+    def pinned_scores(self, text: str) -> dict[str, float] | None:
+        """Scores a scenario pinned for this message, if any (they replace the scorer)."""
+        return self.pins.get(_norm(text)) if self.pins else None
 
     def settings_of(self, bot: str) -> ConnectorSettings:
         connector = self.connectors.get(bot)
@@ -466,12 +470,16 @@ class Cloud:
                 conv, EntryKind.FAULT, f"chaos profile: this {conv.channel.value} transfer fails"
             )
         if fault is not None and fault.kind is FaultKind.API_ERROR:
-            self.log(conv, EntryKind.FAULT, f"the transfer API call to skill {target} failed at once")
+            self.log(
+                conv, EntryKind.FAULT, f"the transfer API call to skill {target} failed at once"
+            )
             actions = self.session(conv, bot).after_failed_call(esc.dialog, esc.interaction)
             if actions is not None:
                 self.schedule(conv, bot, actions)
                 return
-            self.escalation_failed(conv, bot, "the transfer API call failed and the interaction has no failure rule")
+            self.escalation_failed(
+                conv, bot, "the transfer API call failed and the interaction has no failure rule"
+            )
             return
         if esc.message_to_user is not None:
             # Sent with the transfer request: the last thing the consumer sees before it (T3).
@@ -796,7 +804,10 @@ class Cloud:
                 self._enqueue(conv, skill, conv.pending_context)
 
         conv.offer_timer = self.clock.call_later(
-            timedelta(seconds=agent.accept_timeout_seconds), expire, label="agent offer", settles=False
+            timedelta(seconds=agent.accept_timeout_seconds),
+            expire,
+            label="agent offer",
+            settles=False,
         )
 
     def accept(self, ref: str) -> Conversation:
@@ -810,7 +821,9 @@ class Cloud:
                     conv.offer_timer = None
                 conv.participant = Participant("agent", agent.name, agent.id)
                 agent.conversations.append(conv.id)
-                self.log(conv, EntryKind.ROUTING, f'agent "{agent.name}" accepted', agent=agent.name)
+                self.log(
+                    conv, EntryKind.ROUTING, f'agent "{agent.name}" accepted', agent=agent.name
+                )
                 return conv
         raise StepError(f'no conversation is offered to agent "{agent.name}"')
 

@@ -24,6 +24,7 @@ from simulator.report.pytest_report import add_report_option, register_report_pl
 from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps import load_library
 from simulator.steps.registry import REGISTRY, Match, call
+from simulator.tenant.loader import DocumentCache
 from simulator.timefreeze import SharedFreeze
 
 load_library()
@@ -31,6 +32,7 @@ load_library()
 SIM_KEY = pytest.StashKey[Simulator]()
 FREEZE_KEY = pytest.StashKey[SharedFreeze]()
 FAKER_KEY = pytest.StashKey[Any]()
+DOCS_KEY = pytest.StashKey[DocumentCache]()
 FAILED_STEP_KEY = pytest.StashKey[str]()
 
 
@@ -101,7 +103,12 @@ def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """The scenario's simulator: a fresh fake cloud, clock and seeded generator."""
     config = request.config
     root = Path(str(config.rootpath))
-    simulator = Simulator(seed=_seed(config), base_dir=root, faker=_shared_faker(config))
+    simulator = Simulator(
+        seed=_seed(config),
+        base_dir=root,
+        faker=_shared_faker(config),
+        document_cache=_documents(config),
+    )
     feature_dir = getattr(request.node, "_sim_feature_dir", None)
     simulator.search_dirs = [d for d in (feature_dir, root) if d is not None]
     request.node.stash[SIM_KEY] = simulator
@@ -120,6 +127,13 @@ def _freeze(config: pytest.Config) -> SharedFreeze:
     if freeze is None:
         freeze = config.stash[FREEZE_KEY] = SharedFreeze()
     return freeze
+
+
+def _documents(config: pytest.Config) -> DocumentCache:
+    cache = config.stash.get(DOCS_KEY, None)
+    if cache is None:
+        cache = config.stash[DOCS_KEY] = DocumentCache()
+    return cache
 
 
 def _shared_faker(config: pytest.Config) -> Any:
@@ -141,8 +155,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _freeze(item.config).release()
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    freeze = config.stash.get(FREEZE_KEY, None)
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Real time again before pytest reports the session's duration."""
+    freeze = session.config.stash.get(FREEZE_KEY, None)
     if freeze is not None:
         freeze.release()
 
@@ -212,7 +228,10 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
 
     def run(chooser: ScriptedChooser) -> None:
         replay = Simulator(
-            seed=original.seed, base_dir=original.base_dir, faker=_shared_faker(item.config)
+            seed=original.seed,
+            base_dir=original.base_dir,
+            faker=_shared_faker(item.config),
+            document_cache=_documents(item.config),
         )
         replay.search_dirs = original.search_dirs
         replay.chooser = chooser
@@ -294,7 +313,9 @@ class FeatureAwareModule(pytest.Module):
             ) from None
 
 
-def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+def pytest_pycollect_makemodule(
+    module_path: Path, parent: pytest.Collector
+) -> pytest.Module | None:
     if module_path.name == "__init__.py":
         return None
     return FeatureAwareModule.from_parent(parent, path=module_path)

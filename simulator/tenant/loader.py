@@ -330,14 +330,40 @@ def _record_origins(
                 (kind, str(ident)), Origin(source.file, source.line_of((key_name, index)))
             )
     if ("platform",) in source.lines:
-        origins.setdefault(("tenant", "platform"), Origin(source.file, source.line_of(("platform",))))
+        origins.setdefault(
+            ("tenant", "platform"), Origin(source.file, source.line_of(("platform",)))
+        )
 
 
-def load_tenant(path: str | Path) -> LoadedTenant:
+class DocumentCache:
+    """Parsed documents of files that have not changed, shared by the scenarios of a run.
+
+    A suite loads the same tenant file in every scenario; parsing it is most of that cost. The
+    parsed data is never mutated (validation builds new model objects from it), so sharing it
+    cannot leak one scenario's state into another. Keyed by path, size and modification time.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, int, int], tuple[Any, SourceMap]] = {}
+
+    def parse(self, path: Path) -> tuple[Any, SourceMap]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return parse_document(read_text(path), str(path))
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        found = self._entries.get(key)
+        if found is None:
+            found = parse_document(read_text(path), str(path))
+            self._entries[key] = found
+        return found
+
+
+def load_tenant(path: str | Path, cache: DocumentCache | None = None) -> LoadedTenant:
     """Load a tenant file and everything it includes, then check cross references."""
     root = Path(path)
     origins: dict[tuple[str, str], Origin] = {}
-    merged = _load_recursive(root, origins, stack=[])
+    merged = _load_recursive(root, origins, stack=[], cache=cache)
     loaded = LoadedTenant(merged, origins, root.parent)
     _resolve_exports(loaded)
     return loaded
@@ -361,13 +387,20 @@ def load_tenant_text(
     return loaded
 
 
-def _load_recursive(path: Path, origins: dict[tuple[str, str], Origin], stack: list[str]) -> Tenant:
+def _load_recursive(
+    path: Path,
+    origins: dict[tuple[str, str], Origin],
+    stack: list[str],
+    cache: DocumentCache | None = None,
+) -> Tenant:
     key = str(path.resolve())
     if key in stack:
         chain = " -> ".join([*stack[stack.index(key) :], key])
         raise FixtureError(f"include cycle: {chain}", file=str(path))
-    text = read_text(path)
-    data, source = parse_document(text, str(path))
+    if cache is not None and path.is_file():
+        data, source = cache.parse(path)
+    else:
+        data, source = parse_document(read_text(path), str(path))
     tenant = _validate_document(data, source)
     _record_origins(tenant, source, origins)
     for index, inc in enumerate(tenant.include):
@@ -385,7 +418,7 @@ def _load_recursive(path: Path, origins: dict[tuple[str, str], Origin], stack: l
                 line=source.line_of(("include", index)),
                 field=f"include[{index}]",
             )
-        child = _load_recursive(child_path, origins, [*stack, key])
+        child = _load_recursive(child_path, origins, [*stack, key], cache)
         _merge(tenant, child)
     return tenant
 

@@ -47,7 +47,9 @@ connectors:
 """
 
 operation = st.one_of(
-    st.tuples(st.just("say"), st.sampled_from(["hi", "agent", "savings account", "hello", "Gold", "xyz"])),
+    st.tuples(
+        st.just("say"), st.sampled_from(["hi", "agent", "savings account", "hello", "Gold", "xyz"])
+    ),
     st.tuples(st.just("wait"), st.integers(min_value=0, max_value=400_000)),
     st.tuples(st.just("fail"), st.integers(min_value=1, max_value=5)),
     st.tuples(st.just("drop"), st.integers(min_value=1, max_value=2)),
@@ -79,7 +81,9 @@ def check_invariants(sim: Simulator, max_failures: int) -> None:
             assert holder is not None and holder.agent_id == agent.id
 
 
-def run_operations(tenant: str, ops: list[tuple[str, object]], max_failures: int, bot: str) -> Simulator:
+def run_operations(
+    tenant: str, ops: list[tuple[str, object]], max_failures: int, bot: str
+) -> Simulator:
     sim = Simulator(seed=7)
     sim.load_text(tenant)
     sim.open_conversation(bot=bot, channel="chat")

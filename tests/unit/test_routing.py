@@ -155,10 +155,12 @@ def test_group_selection_skips_inactive_members_and_non_collaborative_groups() -
     sim.platform.set_connector_active("ByPattern", False)
     conv = sim.open_conversation(bot="Router")
     router = sim.platform.world.bots["Router"]
-    assert "ByPattern" not in [m.receiver for m in sim.group_router.candidates(conv, router, "refund")]
-    assert [
-        m.receiver for m in sim.group_router.candidates(conv, router, "give me a refund")
-    ] == ["ByIntent"]
+    assert "ByPattern" not in [
+        m.receiver for m in sim.group_router.candidates(conv, router, "refund")
+    ]
+    assert [m.receiver for m in sim.group_router.candidates(conv, router, "give me a refund")] == [
+        "ByIntent"
+    ]
     quiet = Simulator()
     quiet.load_text(GROUP.replace("{name: G, members", "{name: G, collaboration: false, members"))
     conv = quiet.open_conversation(bot="Router")
