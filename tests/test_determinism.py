@@ -5,13 +5,8 @@ in subprocesses: in two different random orders (pytest-randomly, seeds 1 and 2)
 two xdist workers. Every run writes each scenario's transcript with ``--sim-transcripts``; the
 three folders must hold the same files with byte-identical contents.
 
-It costs about three runs of the feature suite (the runs start at the same time, so on two cores
-the wall time is about 1.5 of them plus start-ups), so it only runs when selected explicitly:
-
-    pytest tests/test_determinism.py            # or a node id of this file
-    CB_SIM_DETERMINISM=1 pytest                 # as part of the whole run (CI)
-
-In a plain ``pytest`` run it is reported as skipped with this hint.
+It costs about three runs of the feature suite (a few seconds) and runs in every test run,
+CI included.
 """
 
 from __future__ import annotations
@@ -32,27 +27,6 @@ RUNS: dict[str, list[str]] = {
     "random-order-seed-2": ["-p", "randomly", "--randomly-seed=2"],
     "xdist-2-workers": ["-p", "no:randomly", "-n", "2"],
 }
-
-
-def _explicitly_selected(config: pytest.Config) -> bool:
-    """True when this file (or a node id in it) is named on the command line, or the
-    environment asks for it."""
-    if os.environ.get("CB_SIM_DETERMINISM") == "1":
-        return True
-    here = Path(__file__).resolve()
-    for arg in config.invocation_params.args:
-        path = str(arg).split("::", 1)[0]
-        if not path or path.startswith("-"):
-            continue
-        candidate = Path(path)
-        if not candidate.is_absolute():
-            candidate = Path(config.invocation_params.dir) / candidate
-        try:
-            if candidate.resolve() == here:
-                return True
-        except OSError:
-            continue
-    return False
 
 
 def _env() -> dict[str, str]:
@@ -85,11 +59,6 @@ def _first_diff(name: str, a_label: str, a: bytes, b_label: str, b: bytes) -> st
 def test_transcripts_identical_across_orders_and_workers(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if not _explicitly_selected(request.config):
-        pytest.skip(
-            "runs the feature suite three times; select it explicitly: "
-            "pytest tests/test_determinism.py (or CB_SIM_DETERMINISM=1)"
-        )
     if not (ROOT / FEATURE_TESTS).exists() or not (ROOT / "features").is_dir():
         pytest.skip("no feature suite in this checkout")
     procs: dict[str, tuple[subprocess.Popen[str], Path]] = {}

@@ -214,13 +214,15 @@ class CompiledBot:
                         where + ".transfer.message_to_user",
                     )
         for i_index, integration in enumerate(self.definition.integrations):
-            if isinstance(integration, EscalationIntegration):
-                if integration.message_to_user is None:
-                    raise self._error(
-                        f'integration "{integration.name}" needs message_to_user (T3); write'
-                        " BLANK_MESSAGE to send nothing",
-                        f"integrations[{i_index}].message_to_user",
-                    )
+            if (
+                isinstance(integration, EscalationIntegration)
+                and integration.message_to_user is None
+            ):
+                raise self._error(
+                    f'integration "{integration.name}" needs message_to_user (T3); write'
+                    " BLANK_MESSAGE to send nothing",
+                    f"integrations[{i_index}].message_to_user",
+                )
 
     def _check_next(self, dialog: CompiledDialog, target: str, field: str) -> None:
         if target in NEXT_KEYWORDS:

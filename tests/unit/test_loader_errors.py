@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_invalid_json_points_at_line(tmp_path: Path) -> None:
 
 def test_missing_file_suggests_siblings(tmp_path: Path) -> None:
     (tmp_path / "bank.yaml").write_text("{}", encoding="utf-8")
-    with pytest.raises(FixtureError, match='did you mean "bank.yaml"'):
+    with pytest.raises(FixtureError, match=re.escape('did you mean "bank.yaml"')):
         Simulator().load(tmp_path / "bnak.yaml")
 
 
