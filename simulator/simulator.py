@@ -95,7 +95,7 @@ class Simulator:
         except ImportError:
             return
         assert self.cloud is not None
-        self.cloud.code_runner = JsRunner(self.cloud).run
+        self.cloud.code_runner = JsRunner(self.cloud, self.context_store).run
 
     def resolve(self, path: str) -> Path:
         """Find a user file: as given, then in each search folder (feature folder, root)."""

@@ -228,10 +228,17 @@ class CompiledBot:
         if target in NEXT_KEYWORDS:
             return
         if target.startswith("dialog:"):
-            name = target.removeprefix("dialog:")
+            name, _, interaction = target.removeprefix("dialog:").partition("#")
             if name not in self.dialog_by_name:
                 raise self._error(
                     f'jump to unknown dialog "{name}": ' + did_you_mean(name, self.dialog_by_name),
+                    field,
+                )
+            other = self.dialog_by_name[name]
+            if interaction and interaction not in other.by_name:
+                raise self._error(
+                    f'jump to unknown interaction "{interaction}" of dialog "{name}": '
+                    + did_you_mean(interaction, other.by_name),
                     field,
                 )
             return
@@ -239,7 +246,7 @@ class CompiledBot:
             valid = [*NEXT_KEYWORDS, *dialog.by_name]
             raise self._error(
                 f'dialog "{dialog.name}": next "{target}" is neither a keyword ({", ".join(NEXT_KEYWORDS)},'
-                f" dialog:NAME) nor an interaction of this dialog: {did_you_mean(target, valid)}",
+                f" dialog:NAME, dialog:NAME#INTERACTION) nor an interaction of this dialog: {did_you_mean(target, valid)}",
                 field,
             )
 
@@ -258,6 +265,15 @@ class CompiledBot:
                 text
             ):
                 return candidate
+        return None
+
+    def find_interaction(
+        self, name: str, prefer: CompiledDialog | None = None
+    ) -> tuple[CompiledDialog, int] | None:
+        """An interaction by name: in ``prefer`` first, then in every dialog in order."""
+        for dialog in ([prefer] if prefer else []) + self.dialogs:
+            if name in dialog.by_name:
+                return dialog, dialog.by_name[name]
         return None
 
     def resolve_intent(

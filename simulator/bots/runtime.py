@@ -145,6 +145,8 @@ class BotSession:
         self.last_user_message = ""
         self.api_results: dict[str, Any] = {}
         self.sent_messages = 0
+        #: Set by bot code (setTriggerNextMessage): the interaction to play next.
+        self.trigger_next_message: str | None = None
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -418,7 +420,7 @@ class BotSession:
             # After the fallback the consumer returns to where they were (B8).
             self.pending = kept
 
-    def _begin(self, dialog: CompiledDialog, turn: Turn, why: str) -> None:
+    def _begin(self, dialog: CompiledDialog, turn: Turn, why: str, *, start: int = 0) -> None:
         self.current_dialog = dialog.name
         self.pending = None
         self.host.log(
@@ -428,7 +430,7 @@ class BotSession:
             dialog=dialog.name,
             reason=why,
         )
-        self._walk(dialog, 0, turn)
+        self._walk(dialog, start, turn)
 
     def _next_index(
         self, dialog: CompiledDialog, inter: CompiledInteraction, target: str, turn: Turn
@@ -445,8 +447,10 @@ class BotSession:
             turn.stopped = True
             return None
         if target.startswith("dialog:"):
-            other = self.bot.dialog_by_name[target.removeprefix("dialog:")]
-            self._begin(other, turn, f'jump from "{inter.name}"')
+            name, _, interaction = target.removeprefix("dialog:").partition("#")
+            other = self.bot.dialog_by_name[name]
+            start = other.by_name[interaction] if interaction else 0
+            self._begin(other, turn, f'jump from "{inter.name}"', start=start)
             return None
         return dialog.by_name[target]
 
@@ -482,6 +486,22 @@ class BotSession:
                 self._code(d.post_process, "postProcessMessage", inter.name, turn)
             if isinstance(next_index, str):  # "wait": a question holds the dialog
                 return
+            trigger, self.trigger_next_message = self.trigger_next_message, None
+            if trigger and not turn.stopped:
+                found = self.bot.find_interaction(trigger, prefer=dialog)
+                if found is None:
+                    self.host.log(
+                        EntryKind.ERROR,
+                        f'{self.bot.name}: setTriggerNextMessage("{trigger}") names no'
+                        " interaction of this bot; ignored",
+                        bot=self.bot.name,
+                    )
+                else:
+                    target_dialog, index = found
+                    if target_dialog is not dialog:
+                        self._begin(target_dialog, turn, "setTriggerNextMessage", start=index)
+                        return
+                    continue
             index = next_index
 
     def _override_transfer(self, ctx: BotTransferContext) -> None:

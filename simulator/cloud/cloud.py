@@ -149,6 +149,12 @@ class Cloud:
         self.group_router: Callable[[Conversation, CompiledBot, str], GroupMatch | None] | None = (
             None
         )
+        #: Called once when a bot first joins a conversation (bot code: __initConversation).
+        self.session_listeners: list[Callable[[Conversation, BotSession], None]] = []
+        #: Turns a stubbed API result into what the bot sees (transform result scripts).
+        self.api_transformer: (
+            Callable[[Conversation, BotSession, ApiIntegration, Any], Any] | None
+        ) = None
         self._next_id = 1
         # Bot messages that left a bot / reached the consumer: equal once the clock is idle.
         self.messages_sent = 0
@@ -317,6 +323,8 @@ class Cloud:
         if session is None:
             session = BotSession(self.bot(bot), Host(self, conv))
             conv.sessions[bot] = session
+            for listener in self.session_listeners:
+                listener(conv, session)
         return session
 
     # -- stuck conversations (S1) --------------------------------------------------------
@@ -901,6 +909,10 @@ class Cloud:
         self.log(
             conv, EntryKind.ROUTING, f'integration "{integration.name}" answered from its stub'
         )
+        session = conv.sessions.get(bot.name)
+        failed = getattr(stub, "failed", False)
+        if self.api_transformer is not None and session is not None and not failed:
+            result = self.api_transformer(conv, session, integration, result)
         return result
 
     def run_code(

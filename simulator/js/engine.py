@@ -37,7 +37,6 @@ from simulator.tenant.schema import ApiIntegration, BotTransferContext, ContextS
 from simulator.transcript import EntryKind
 
 if TYPE_CHECKING:
-    from simulator.bots.compiled import CompiledBot
     from simulator.bots.runtime import BotSession
     from simulator.cloud.cloud import Cloud
     from simulator.cloud.conversation import Conversation
@@ -209,29 +208,21 @@ class JsRunner:
 
     # -- hooks into the cloud -------------------------------------------------------------
     def _install_hooks(self) -> None:
-        """Run __initConversation when a bot joins a conversation and transforms after API
-        calls. The cloud has no hook for either, so its two methods are wrapped."""
-        cloud = self.cloud
-        original_session = cloud.session
-        original_call_api = cloud.call_api
+        """Run __initConversation when a bot joins a conversation, transforms after API calls."""
 
-        def session(conv: Conversation, bot: str) -> BotSession:
-            is_new = bot not in conv.sessions
-            result = original_session(conv, bot)
-            if is_new and result.bot.definition.global_functions:
-                self._context(conv, result)
-            return result
+        def joined(conv: Conversation, session: BotSession) -> None:
+            if session.bot.definition.global_functions:
+                self._context(conv, session)
 
-        def call_api(conv: Conversation, bot: CompiledBot, integration: ApiIntegration) -> Any:
-            result = original_call_api(conv, bot, integration)
-            stub = cloud.api_stubs.get(integration.name)
-            if getattr(stub, "failed", False) or not integration.transform:
+        def transform(
+            conv: Conversation, session: BotSession, integration: ApiIntegration, result: Any
+        ) -> Any:
+            if not integration.transform:
                 return result
-            found = conv.sessions.get(bot.name)
-            return result if found is None else self.transform(conv, found, integration, result)
+            return self.transform(conv, session, integration, result)
 
-        setattr(cloud, "session", session)  # noqa: B010
-        setattr(cloud, "call_api", call_api)  # noqa: B010
+        self.cloud.session_listeners.append(joined)
+        self.cloud.api_transformer = transform
 
     # -- running --------------------------------------------------------------------------
     def _context(self, conv: Conversation, session: BotSession) -> _Context:
@@ -379,7 +370,7 @@ class JsRunner:
             elif op == "debug":
                 self._log(conv, EntryKind.DIALOG, f"{bot} debug: {effect['text']}", bot=bot)
             elif op == "trigger":
-                session.trigger_next_message = effect["name"]  # type: ignore[attr-defined]
+                session.trigger_next_message = effect["name"]
                 self._log(
                     conv,
                     EntryKind.DIALOG,

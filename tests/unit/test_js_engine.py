@@ -23,7 +23,10 @@ def _bot(code: str, *, extra: dict[str, Any] | None = None, text: str = "ok") ->
             {
                 "name": "Run",
                 "starter": {"patterns": ["run*"]},
-                "interactions": [{"name": "step", "text": text, "pre_process": code}],
+                "interactions": [
+                    {"name": "step", "text": text, "pre_process": code, "next": "end"},
+                    {"name": "later", "text": "jumped"},
+                ],
             }
         ],
     }
@@ -115,15 +118,22 @@ def test_messages_debug_delay_and_trigger() -> None:
         'botContext.sendImmediateReply("four");\n'
         'botContext.printDebugMessage("looking good");\n'
         "botContext.setMessageDelay(700);\n"
-        'botContext.setTriggerNextMessage("step");'
+        'botContext.setTriggerNextMessage("later");'
     )
     sim.say("run")
-    assert _texts(sim) == ["one", "two", "three", "four", "ok"]
+    # "step" ends the dialog (next: end); the trigger makes "later" play anyway.
+    assert _texts(sim) == ["one", "two", "three", "four", "ok", "jumped"]
     dialog = _entries(sim, EntryKind.DIALOG)
     assert "Js debug: looking good" in dialog
     assert any("setMessageDelay(700)" in t for t in dialog)
-    assert any('setTriggerNextMessage("step")' in t for t in dialog)
-    assert sim.conversation().sessions["Js"].trigger_next_message == "step"  # type: ignore[attr-defined]
+    assert any('setTriggerNextMessage("later")' in t for t in dialog)
+    assert sim.conversation().sessions["Js"].trigger_next_message is None
+
+
+def test_trigger_to_an_unknown_interaction_is_reported() -> None:
+    sim = _bot('botContext.setTriggerNextMessage("nowhere");')
+    sim.say("run")
+    assert any("names no interaction" in t for t in _entries(sim, EntryKind.ERROR))
 
 
 def test_code_that_does_nothing_leaves_no_trace() -> None:
