@@ -7,7 +7,7 @@ transcript and the test report can show them too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE, EscalationIntegration
 
@@ -50,6 +50,7 @@ def lint_world(world: World) -> list[LintWarning]:
                 )
                 if is_escalation:
                     escalates = True
+                    warnings.extend(_unknown_target(world, bot.name, dialog.name, inter))
                     needed = preceding * DELAY_PER_MESSAGE_MS
                     if d.delay_ms < needed:
                         warnings.append(
@@ -102,6 +103,26 @@ def lint_world(world: World) -> list[LintWarning]:
                 )
         warnings.extend(_group_overlaps(world, group.name, group.members))
     return warnings
+
+
+def _unknown_target(world: World, bot: str, dialog: str, inter: Any) -> list[LintWarning]:
+    """A literal skill id that the tenant does not define: the transfer will fail (F1)."""
+    d = inter.definition
+    if d.transfer is not None:
+        skill = d.transfer.skill_id
+    else:
+        integration = world.bots[bot].integrations.get(d.integration or "")
+        skill = getattr(integration, "skill_id", None)
+    if skill is None or "{$" in skill or skill in world.skills or not world.skills:
+        return []
+    return [
+        LintWarning(
+            "T1",
+            f'bot "{bot}", dialog "{dialog}": escalation "{inter.name}" targets skill "{skill}",'
+            " which this tenant does not define; the transfer will fail",
+            bot,
+        )
+    ]
 
 
 def _group_overlaps(world: World, group: str, members: list[str]) -> list[LintWarning]:

@@ -42,7 +42,17 @@ def build_world(loaded: LoadedTenant) -> World:
             o = _where(loaded, "skill", skill.id)
             raise FixtureError(f'skill id "{skill.id}" is defined twice', file=o.file, line=o.line)
         skills[skill.id] = skill
-    skill_names = {s.name: s.id for s in tenant.skills}
+    skill_names: dict[str, str] = {}
+    for skill in tenant.skills:
+        if skill.name in skill_names:
+            o = _where(loaded, "skill", skill.id)
+            raise FixtureError(
+                f'skills "{skill_names[skill.name]}" and "{skill.id}" are both named'
+                f' "{skill.name}"; steps refer to skills by name, so names must be unique',
+                file=o.file,
+                line=o.line,
+            )
+        skill_names[skill.name] = skill.id
 
     def skill_id(ref: str, kind: str, key: str, field: str) -> str:
         if ref in skills:
@@ -72,6 +82,14 @@ def build_world(loaded: LoadedTenant) -> World:
         if agent.id in agents:
             o = _where(loaded, "agent", agent.name)
             raise FixtureError(f'agent id "{agent.id}" is defined twice', file=o.file, line=o.line)
+        if any(other.name == agent.name for other in agents.values()):
+            o = _where(loaded, "agent", agent.name)
+            raise FixtureError(
+                f'two agents are named "{agent.name}"; steps refer to agents by name, so names'
+                " must be unique",
+                file=o.file,
+                line=o.line,
+            )
         agent.skills = [
             skill_id(s, "agent", agent.name, f"agents[{agent.name}].skills") for s in agent.skills
         ]
@@ -112,6 +130,14 @@ def build_world(loaded: LoadedTenant) -> World:
         if group.name in groups:
             raise FixtureError(
                 f'bot group "{group.name}" is defined twice', file=o.file, line=o.line
+            )
+        if len(set(group.members)) != len(group.members):
+            twice = sorted({m for m in group.members if group.members.count(m) > 1})
+            raise FixtureError(
+                f'group "{group.name}" lists {", ".join(repr(m) for m in twice)} more than once',
+                file=o.file,
+                line=o.line,
+                field="groups.members",
             )
         for member in group.members:
             if member not in bots:

@@ -145,3 +145,24 @@ def test_camel_case_connector_settings_are_accepted(tmp_path: Path) -> None:
         "connectors: [{bot: B, skills: [1], settings: {fallbackEscalationTime: 5000}}]\n",
     )
     assert sim.platform.connectors["B"].settings.fallback_escalation_time_ms == 5000
+
+
+def test_duplicate_names_that_steps_use_are_errors(tmp_path: Path) -> None:
+    assert 'both named "Sales"' in error(
+        tmp_path, "skills: [{id: 1, name: Sales}, {id: 2, name: Sales}]\n"
+    )
+    assert 'two agents are named "Ann"' in error(
+        tmp_path, "agents: [{id: 1, name: Ann}, {id: 2, name: Ann}]\n"
+    )
+    assert "'A' more than once" in error(
+        tmp_path, "bots: [{name: A}]\ngroups: [{name: G, members: [A, A]}]\n"
+    )
+
+
+def test_a_transfer_to_a_skill_the_tenant_lacks_is_a_lint_warning(tmp_path: Path) -> None:
+    sim = load(
+        tmp_path,
+        "skills: [{id: 1, name: S}]\nbots:\n  - name: B\n    dialogs:\n      - name: D\n"
+        "        interactions:\n          - {name: go, transfer: {skill_id: 999, message_to_user: x}}\n",
+    )
+    assert any('targets skill "999"' in w for w in sim.platform.world.warnings)
