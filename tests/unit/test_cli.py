@@ -465,3 +465,14 @@ def test_console_script(project: Path) -> None:
     )
     assert chat.returncode == 0
     assert "Routing: What is your name?" in chat.stdout
+
+
+def test_python_dash_m_simulator_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "simulator", "--help"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0
+    assert "run" in run.stdout and "chat" in run.stdout
