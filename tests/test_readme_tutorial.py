@@ -60,3 +60,16 @@ def test_the_failure_shown_in_the_tutorial_looks_as_described(pytester: pytest.P
             '*[[]dialog] Front started "Human" (pattern "[*]agent[*]")*',
         ]
     )
+
+
+def test_the_python_example_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(README.parent)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert '[fault] transfer to skill "200" (Human Support) will fail' in out
+    assert "Routing: Sorry, we're unable to perform the transfer at this time." in out
