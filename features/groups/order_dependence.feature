@@ -1,6 +1,6 @@
 Feature: Order-dependent routing is detected and explored
 
-  @g2 @g7
+  @g2 @g7 @all-orders
   Scenario: Two intents tied at the same level are chosen at random and flagged
     Given a tenant defined as:
       """

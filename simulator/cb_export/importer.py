@@ -107,6 +107,32 @@ class _Reader:
         ]
 
 
+def _minutes(r: _Reader, value: Any, where: str) -> int | None:
+    """A whole number of minutes: an integer, an integral float (30.0) or digits in text."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    expected = "expected a whole number of minutes"
+    if isinstance(value, float):
+        raise r.error(f"{expected}, found {value}", where)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise r.error(f"{expected}, found {_kind(value)}", where)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value.strip() or "0")
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        raise r.error(f'{expected}, found "{value}"', where) from None
+    if number.is_integer():
+        return int(number)
+    raise r.error(f'{expected}, found "{value}"', where)
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -131,24 +157,7 @@ def import_export(path: str | Path) -> ImportResult:
     from simulator.tenant.loader import read_text
 
     full = Path(path)
-    if not full.is_file():
-        read_text(full)  # raises the loader's "file not found" / "is a folder" errors
-    size = full.stat().st_size
-    if size > MAX_EXPORT_BYTES:
-        raise FixtureError(
-            f"the export is {size} bytes; the limit is {MAX_EXPORT_BYTES}",
-            file=str(full),
-        )
-    raw = full.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FixtureError(
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
-            " save it as UTF-8",
-            file=str(full),
-            line=raw[: exc.start].count(b"\n") + 1,
-        ) from None
+    text = read_text(full, limit=MAX_EXPORT_BYTES, what="exports")
     return parse_export(text, file=str(full))
 
 
@@ -243,24 +252,9 @@ class _Importer:
         )
         if error_message:
             out["default_user_friendly_response"] = error_message
-        session = bot.get("sessionLength")
-        if session is not None:
-            if isinstance(session, float) and session.is_integer():
-                session = int(session)
-            if isinstance(session, float):
-                raise r.error(f"expected a whole number, found {session}", "bot.sessionLength")
-            if isinstance(session, bool) or not isinstance(session, (int, str)):
-                raise r.error(
-                    f"expected a whole number, found {_kind(session)}", "bot.sessionLength"
-                )
-            try:
-                minutes = int(session)
-            except ValueError:
-                raise r.error(
-                    f'expected a whole number, found "{session}"', "bot.sessionLength"
-                ) from None
-            if minutes > 0:
-                out["session_length_minutes"] = minutes
+        minutes = _minutes(r, bot.get("sessionLength"), "bot.sessionLength")
+        if minutes is not None and minutes > 0:
+            out["session_length_minutes"] = minutes
         group = r.text(bot.get("transferGroupId"), "bot.transferGroupId")
         if group:
             out["group"] = group

@@ -204,6 +204,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="channel of the conversation (default messaging)",
     )
     chat.add_argument("--seed", type=_positive_int, metavar="N", help="seed of random choices")
+
+    soak = sub.add_parser(
+        "soak",
+        help="run many seeded conversations and check the simulator's invariants",
+        description=(
+            "Generate conversations with faker through a built-in tenant with transfers,\n"
+            "a chaos failure profile and a bot group; check every conversation against the\n"
+            "simulator's invariants and print a summary. Not part of the test run."
+        ),
+        formatter_class=_Formatter,
+    )
+    soak.add_argument(
+        "--conversations",
+        type=_positive_int,
+        default=100_000,
+        metavar="N",
+        help="how many conversations (default 100000)",
+    )
+    soak.add_argument("--seed", type=_positive_int, default=1, metavar="N", help="seed (default 1)")
     return parser
 
 
@@ -269,7 +288,31 @@ def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
         from simulator.cli.chat import chat_command
 
         return chat_command(args)
+    if command == "soak":
+        return _soak_command(args)
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover
+
+
+def _soak_command(args: argparse.Namespace) -> int:
+    import time
+
+    from simulator.invariants import InvariantViolation
+    from simulator.soak import run_soak
+
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        if done % 10_000 == 0 or done == args.conversations:
+            print(f"  {done} conversations", file=sys.stderr)
+
+    try:
+        summary = run_soak(args.conversations, args.seed, progress=progress)
+    except InvariantViolation as exc:
+        print(f"invariant violated: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(summary.render())
+    print(f"seed {args.seed}, {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
 
 
 __all__ = [

@@ -66,6 +66,7 @@ def no_transfer(sim: Simulator) -> None:
 
 @step(
     "the conversation is assigned to agent {agent}",
+    "the conversation is transferred to agent {agent}",
     example='Then the conversation is assigned to agent "Alice"',
     section=TRANSFER,
 )

@@ -476,3 +476,14 @@ def test_python_dash_m_simulator_runs_the_cli() -> None:
     )
     assert run.returncode == 0
     assert "run" in run.stdout and "chat" in run.stdout
+
+
+def test_soak_runs_and_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["soak", "--conversations", "300", "--seed", "3"]) == 0
+    first = capsys.readouterr().out
+    assert "300 conversations" in first
+    assert "invariants held for every conversation" in first
+    assert "transfers" in first and "fallbacks" in first
+    assert main(["soak", "--conversations", "300", "--seed", "3"]) == 0
+    again = capsys.readouterr().out
+    assert first.splitlines()[:-1] == again.splitlines()[:-1]  # same run, same summary
