@@ -228,7 +228,7 @@ class CompiledBot:
         if target in NEXT_KEYWORDS:
             return
         if target.startswith("dialog:"):
-            name, _, interaction = target.removeprefix("dialog:").partition("#")
+            name, interaction = self.split_jump(target)
             if name not in self.dialog_by_name:
                 raise self._error(
                     f'jump to unknown dialog "{name}": ' + did_you_mean(name, self.dialog_by_name),
@@ -266,6 +266,17 @@ class CompiledBot:
             ):
                 return candidate
         return None
+
+    def split_jump(self, target: str) -> tuple[str, str]:
+        """``dialog:NAME`` or ``dialog:NAME#INTERACTION`` -> (dialog, interaction or "").
+
+        A dialog whose own name contains "#" wins over the split, so such names still work.
+        """
+        rest = target.removeprefix("dialog:")
+        if rest in self.dialog_by_name:
+            return rest, ""
+        name, _, interaction = rest.rpartition("#") if "#" in rest else (rest, "", "")
+        return name, interaction
 
     def find_interaction(
         self, name: str, prefer: CompiledDialog | None = None

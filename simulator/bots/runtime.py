@@ -447,7 +447,7 @@ class BotSession:
             turn.stopped = True
             return None
         if target.startswith("dialog:"):
-            name, _, interaction = target.removeprefix("dialog:").partition("#")
+            name, interaction = self.bot.split_jump(target)
             other = self.bot.dialog_by_name[name]
             start = other.by_name[interaction] if interaction else 0
             self._begin(other, turn, f'jump from "{inter.name}"', start=start)

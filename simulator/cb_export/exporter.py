@@ -317,7 +317,13 @@ class _Exporter:
 
     def _action(self, target: str, ids: dict[str, str]) -> dict[str, str]:
         if target.startswith("dialog:"):
-            name = target.removeprefix("dialog:")
+            name, _, interaction = target.removeprefix("dialog:").partition("#")
+            if interaction:
+                # Into the middle of another dialog: Conversation Builder jumps to its message.
+                return {
+                    "name": "INTERACTION",
+                    "value": _message_id("message", self.bot.name, name, interaction),
+                }
             return {"name": "DIALOG", "value": self.group_ids.get(name, name)}
         if target == "end":
             return {"name": "INTERACTION", "value": "none"}

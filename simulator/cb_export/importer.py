@@ -21,15 +21,16 @@ The mapping (see the module ``simulator.cb_export.format`` for the export keys):
   an integration or transfer: the SUCCESS rule's action is the interaction's ``next``, the
   FAILURE rule's action its ``on_failure``; other statuses are dropped with a note.
 * actions: ``next`` -> next, ``none`` -> end, ``close_conversation``, an interaction id of the
-  same dialog -> its name, an interaction of another dialog -> ``dialog:NAME`` (the simulator
-  cannot enter another dialog in the middle: when the target is not that dialog's first
-  interaction this is an approximation, reported in the notes), ``DIALOG`` + group id ->
-  ``dialog:NAME``.
+  same dialog -> its name, an interaction of another dialog -> ``dialog:NAME#INTERACTION``
+  (``dialog:NAME`` when it is that dialog's first interaction or its starter), ``DIALOG`` +
+  group id -> ``dialog:NAME``.
 * ``ESCALATION`` -> ``transfer`` (skill, message, Transfer Bot Context); ``API_INTEGRATION`` ->
   ``integration`` with an ``ApiIntegration`` built from the ``responder[]`` entry; other
   unknown types -> ``unsupported``.
 
-Interactions are named by their export ``name`` when it is unique in the dialog, else by id.
+Interactions are named by their export ``name``, the name Conversation Builder shows and bot code
+passes to ``setTriggerNextMessage``; when several in a dialog share a name, the first keeps it
+and the others are named by their id (with a note).
 Context conditions of rules and exclude keywords of rule patterns have no equivalent in the
 model; they are dropped and reported in ``ImportResult.notes``.
 """
@@ -207,6 +208,14 @@ def _check_compiles(bot: Bot, file: str) -> None:
 
 # -- the mapping ----------------------------------------------------------------------------
 @dataclass
+class _Rule:
+    where: str
+    data: dict[str, Any]
+    conditions: list[dict[str, Any]]
+    name: str | None
+
+
+@dataclass
 class _Message:
     index: int
     data: dict[str, Any]
@@ -215,6 +224,8 @@ class _Message:
     type: str
     group: str
     where: str
+    next_id: str | None
+    rules: list[_Rule]
 
 
 @dataclass
@@ -222,9 +233,12 @@ class _Group:
     id: str
     name: str
     data: dict[str, Any]
+    where: str
     messages: list[_Message] = field(default_factory=list)
     ordered: list[_Message] = field(default_factory=list)
+    kept: list[_Message] = field(default_factory=list)  # the messages that are interactions
     names: dict[str, str] = field(default_factory=dict)  # message id -> interaction name
+    starter: dict[str, Any] = field(default_factory=dict)
 
 
 class _Importer:
@@ -397,7 +411,7 @@ class _Importer:
                 name = new
             if g_id in self.groups:
                 raise r.error(f'two dialogs have the id "{g_id}"', f"{where}.id")
-            self.groups[g_id] = _Group(g_id, name, g)
+            self.groups[g_id] = _Group(g_id, name, g, where)
         for i, raw in enumerate(r.lst(self.doc.get("conversationMessage"), "conversationMessage")):
             where = f"conversationMessage[{i}]"
             m = r.obj(raw, where)
@@ -418,8 +432,8 @@ class _Importer:
                 content = r.opt_obj(m.get("content"), f"{where}.content")
                 results = r.opt_obj(content.get("results"), f"{where}.content.results")
                 kind = r.text(results.get("type"), f"{where}.content.results.type") or "TEXT"
-            for link in ("nextMessageId", "prevMessageId"):
-                r.text(m.get(link), f"{where}.{link}")
+            next_id = r.text(m.get("nextMessageId"), f"{where}.nextMessageId")
+            r.text(m.get("prevMessageId"), f"{where}.prevMessageId")
             message = _Message(
                 i,
                 m,
@@ -428,20 +442,21 @@ class _Importer:
                 kind.upper(),
                 group,
                 where,
+                next_id,
+                _rules(r, m, where),
             )
             self.messages[m_id] = message
             self.groups[group].messages.append(message)
         for group_ in self.groups.values():
             self._order(group_)
+        # Every dialog's interactions and their names first: jumps may point into any dialog.
+        for group_ in self.groups.values():
+            self._keep(group_)
         return [self._dialog(group_) for group_ in self.groups.values()]
 
     def _order(self, g: _Group) -> None:
         by_id = {m.id: m for m in g.messages}
-        pointed = {
-            str(m.data.get("nextMessageId"))
-            for m in g.messages
-            if m.data.get("nextMessageId") in by_id
-        }
+        pointed = {m.next_id for m in g.messages if m.next_id in by_id}
         ordered: list[_Message] = []
         done: set[str] = set()
         # Chains start at starters first, then at any message nobody points to (file order).
@@ -452,8 +467,7 @@ class _Importer:
             while current is not None and current.id not in done:
                 done.add(current.id)
                 ordered.append(current)
-                nxt = current.data.get("nextMessageId")
-                current = by_id.get(nxt) if isinstance(nxt, str) else None
+                current = by_id.get(current.next_id) if current.next_id is not None else None
         g.ordered = ordered
 
     def _starter_targets(self, g: _Group) -> set[str]:
@@ -461,21 +475,61 @@ class _Importer:
         starters = {m.id for m in g.messages if m.type == "DIALOG_STARTER"}
         targets: set[str] = set()
         for m in g.messages:
-            for rule in m.data.get("responseMatches") or []:
-                if isinstance(rule, dict) and isinstance(rule.get("action"), dict):
-                    value = rule["action"].get("value")
-                    if (
-                        isinstance(value, str)
-                        and value in starters
-                        and rule["action"].get("name") == "INTERACTION"
-                    ):
-                        targets.add(str(value))
+            for rule in m.rules:
+                action = rule.data.get("action")
+                if not isinstance(action, dict):
+                    continue
+                value = action.get("value")
+                name = action.get("name")
+                if (
+                    isinstance(value, str)
+                    and value in starters
+                    and str(name or "INTERACTION").upper() == "INTERACTION"
+                ):
+                    targets.add(value)
         return targets
+
+    def _keep(self, g: _Group) -> None:
+        """The messages that become interactions, their names, and the dialog starter.
+
+        Interactions keep the name shown in Conversation Builder, which is also the name bot
+        code passes to ``setTriggerNextMessage``; when a dialog has several with one name, the
+        first keeps it and the others are named by their message id.
+        """
+        targets = self._starter_targets(g)
+        kept: list[_Message] = []
+        for m in g.ordered:
+            if m.type != "DIALOG_STARTER":
+                kept.append(m)
+                continue
+            self._starter(m, g.starter)
+            has_code = any(
+                isinstance(m.data.get(k), str) and m.data[k].strip()
+                for k in ("preProcessMessage", "postProcessMessage", "processUserResponse")
+            )
+            if has_code or m.id in targets:
+                kept.append(m)
+        g.kept = kept
+        taken = {m.name for m in kept}
+        names: dict[str, str] = {}
+        used: set[str] = set()
+        for m in kept:
+            name = m.name
+            if name in used:
+                name = m.id
+                if name in taken or name in used:
+                    name = f"{m.name} ({m.id})"
+                self.r.notes.append(
+                    f'dialog "{g.name}" has several interactions named "{m.name}"; the one with'
+                    f' id {m.id} is imported as "{name}"'
+                )
+            used.add(name)
+            names[m.id] = name
+        g.names = names
 
     def _dialog(self, g: _Group) -> dict[str, Any]:
         r = self.r
-        where = "groups"
-        dialog_type = r.text(g.data.get("dialogType"), f"{where}.dialogType") or "DIALOG"
+        dialog_type = r.text(g.data.get("dialogType"), f"{g.where}.dialogType") or "DIALOG"
         out: dict[str, Any] = {"name": g.name}
         mapped = DIALOG_TYPES.get(dialog_type.upper())
         if mapped is None:
@@ -483,25 +537,9 @@ class _Importer:
             out["kind_label"] = dialog_type
         elif mapped != "standard":
             out["type"] = mapped
-        starter: dict[str, Any] = {}
-        targets = self._starter_targets(g)
-        kept: list[_Message] = []
-        for m in g.ordered:
-            if m.type != "DIALOG_STARTER":
-                kept.append(m)
-                continue
-            self._starter(m, starter)
-            has_code = any(
-                isinstance(m.data.get(k), str) and m.data[k].strip()
-                for k in ("preProcessMessage", "postProcessMessage", "processUserResponse")
-            )
-            if has_code or m.id in targets:
-                kept.append(m)
-        if starter:
-            out["starter"] = starter
-        counts = Counter(m.name for m in kept)
-        g.names = {m.id: (m.name if counts[m.name] == 1 else m.id) for m in kept}
-        out["interactions"] = [self._interaction(g, kept, i) for i in range(len(kept))]
+        if g.starter:
+            out["starter"] = g.starter
+        out["interactions"] = [self._interaction(g, i) for i in range(len(g.kept))]
         return out
 
     def _starter(self, m: _Message, starter: dict[str, Any]) -> None:
@@ -529,9 +567,9 @@ class _Importer:
                 starter["intent"] = name
 
     # -- interactions ---------------------------------------------------------------------
-    def _interaction(self, g: _Group, kept: list[_Message], index: int) -> dict[str, Any]:
+    def _interaction(self, g: _Group, index: int) -> dict[str, Any]:
         r = self.r
-        m = kept[index]
+        m = g.kept[index]
         d = m.data
         out: dict[str, Any] = {"name": g.names[m.id]}
         delay = d.get("interactionDelay")
@@ -556,14 +594,12 @@ class _Importer:
         tile = r.opt_obj(results.get("tile"), f"{m.where}.content.results.tile")
         tiles = [
             r.obj(t, f"{m.where}.content.results.tile.tileData[{i}]")
-            for i, t in enumerate(r.lst(tile.get("tileData"), f"{m.where}.content.results.tile"))
+            for i, t in enumerate(
+                r.lst(tile.get("tileData"), f"{m.where}.content.results.tile.tileData")
+            )
         ]
         first = tiles[0] if tiles else {}
-        rules = [
-            r.obj(x, f"{m.where}.responseMatches[{i}]")
-            for i, x in enumerate(r.lst(d.get("responseMatches"), f"{m.where}.responseMatches"))
-        ]
-        has_conditions = any(x.get("conditions") for x in rules)
+        has_conditions = any(rule.conditions for rule in m.rules)
         kind = m.type
         is_question = kind in QUESTION_TYPES or bool(d.get("userInputRequired"))
         if kind == "DIALOG_STARTER":
@@ -601,42 +637,31 @@ class _Importer:
         else:
             out["unsupported"] = kind
         if is_question and "question" in out:
-            self._question_rules(g, kept, index, rules, out)
+            self._question_rules(g, index, out)
         else:
-            self._statement_next(g, kept, index, rules, out)
+            self._statement_next(g, index, out)
         ext = r.opt_obj(d.get(EXTENSION), f"{m.where}.{EXTENSION}")
         for key in ("set", "save_as", "bot_transfer", "context", "options", "next"):
             if key in ext:
                 out[key] = ext[key]
         return out
 
-    def _statement_next(
-        self,
-        g: _Group,
-        kept: list[_Message],
-        index: int,
-        rules: list[dict[str, Any]],
-        out: dict[str, Any],
-    ) -> None:
-        m = kept[index]
-        chosen: dict[str, Any] | None = None
-        for rule in rules:
-            conditions = rule.get("conditions") or []
+    def _statement_next(self, g: _Group, index: int, out: dict[str, Any]) -> None:
+        m = g.kept[index]
+        chosen: _Rule | None = None
+        for rule in m.rules:
             api = [
-                c for c in conditions if isinstance(c, dict) and c.get("matchType") == "API_RESULT"
+                (j, c) for j, c in enumerate(rule.conditions) if c.get("matchType") == "API_RESULT"
             ]
             if api:
-                match = self.r.opt_obj(
-                    api[0].get("apiResultsMatch"), f"{m.where}.responseMatches.apiResultsMatch"
-                )
-                status = self.r.text(match.get("status"), f"{m.where}.apiResultsMatch.status")
-                status = status or "SUCCESS"
-                if str(status).upper() == "SUCCESS" and chosen is None:
+                j, condition = api[0]
+                at = f"{rule.where}.conditions[{j}].apiResultsMatch"
+                match = self.r.opt_obj(condition.get("apiResultsMatch"), at)
+                status = self.r.text(match.get("status"), f"{at}.status") or "SUCCESS"
+                if status.upper() == "SUCCESS" and chosen is None:
                     chosen = rule
-                elif str(status).upper() in ("FAILURE", "FAILED", "ERROR") and (
-                    "on_failure" not in out
-                ):
-                    out["on_failure"] = self._action(g, kept, index, rule)
+                elif status.upper() in ("FAILURE", "FAILED", "ERROR") and ("on_failure" not in out):
+                    out["on_failure"] = self._action(g, index, rule)
                 else:
                     self.r.notes.append(
                         f'interaction "{m.name}": the API result rule for status {status} has no'
@@ -645,64 +670,52 @@ class _Importer:
                 continue
             if chosen is None:
                 chosen = rule
-            elif conditions:
+            elif rule.conditions:
                 self.r.notes.append(
-                    f'interaction "{m.name}" is not a question; its rule "{rule.get("name")}" is'
-                    " dropped"
+                    f'interaction "{m.name}" is not a question; its rule "{rule.name}" is dropped'
                 )
         if chosen is None:
-            out["next"] = self._default_next(g, kept, index)
+            out["next"] = self._default_next(g, index)
             return
-        out["next"] = self._action(g, kept, index, chosen)
-        variables = self._variables(chosen, m)
+        out["next"] = self._action(g, index, chosen)
+        variables = self._variables(chosen)
         if variables:
             out["set"] = variables
 
-    def _question_rules(
-        self,
-        g: _Group,
-        kept: list[_Message],
-        index: int,
-        rules: list[dict[str, Any]],
-        out: dict[str, Any],
-    ) -> None:
-        m = kept[index]
+    def _question_rules(self, g: _Group, index: int, out: dict[str, Any]) -> None:
+        m = g.kept[index]
+        rules = m.rules
         mapped: list[dict[str, Any]] = []
-        plain = [x for x in rules if not x.get("conditions")]
-        if len(rules) == 1 and plain and not self._variables(plain[0], m):
-            out["next"] = self._action(g, kept, index, plain[0])
+        plain = [x for x in rules if not x.conditions]
+        if len(rules) == 1 and plain and not self._variables(plain[0]):
+            out["next"] = self._action(g, index, plain[0])
             return
         if not rules:
-            out["next"] = self._default_next(g, kept, index)
+            out["next"] = self._default_next(g, index)
             return
         for i, rule in enumerate(rules):
-            where = f"{m.where}.responseMatches[{i}]"
             entry: dict[str, Any] = {}
-            name = self.r.text(rule.get("name"), f"{where}.name")
-            if name:
-                entry["name"] = name
-            condition = self._condition(rule, m, where)
+            if rule.name:
+                entry["name"] = rule.name
+            condition = self._condition(rule, m)
             if condition is None:
                 continue
             entry.update(condition)
-            variables = self._variables(rule, m)
+            variables = self._variables(rule)
             if variables:
                 entry["set"] = variables
-            entry["next"] = self._action(g, kept, index, rule)
-            if rule.get("contextConditions"):
+            entry["next"] = self._action(g, index, rule)
+            if rule.data.get("contextConditions"):
                 self.r.notes.append(
-                    f'interaction "{m.name}", rule "{name or i + 1}": context conditions are'
-                    " not simulated and are ignored"
+                    f'interaction "{m.name}", rule "{rule.name or i + 1}": context conditions'
+                    " are not simulated and are ignored"
                 )
             mapped.append(entry)
         out["rules"] = mapped
 
-    def _condition(self, rule: dict[str, Any], m: _Message, where: str) -> dict[str, Any] | None:
+    def _condition(self, rule: _Rule, m: _Message) -> dict[str, Any] | None:
         r = self.r
-        conditions = [
-            r.obj(c, f"{where}.conditions[{i}]")
-            for i, c in enumerate(r.lst(rule.get("conditions"), f"{where}.conditions"))
-        ]
+        conditions = rule.conditions
         if not conditions:
             return {"no_match": True}
         kinds = {str(c.get("matchType", "")).upper() for c in conditions}
@@ -712,77 +725,83 @@ class _Importer:
                 " first condition is used"
             )
         kind = str(conditions[0].get("matchType", "")).upper()
-        same = [c for c in conditions if str(c.get("matchType", "")).upper() == kind]
+        same = [
+            (f"{rule.where}.conditions[{j}]", c)
+            for j, c in enumerate(conditions)
+            if str(c.get("matchType", "")).upper() == kind
+        ]
         if kind == "PATTERN":
             patterns: list[str] = []
-            for c in same:
-                pm = r.opt_obj(c.get("patternMatch"), f"{where}.patternMatch")
-                patterns += r.texts(pm.get("patterns"), f"{where}.patternMatch.patterns")
+            for at, c in same:
+                pm = r.opt_obj(c.get("patternMatch"), f"{at}.patternMatch")
+                patterns += r.texts(pm.get("patterns"), f"{at}.patternMatch.patterns")
                 if pm.get("excludeKeywords"):
                     r.notes.append(
                         f'interaction "{m.name}": exclude keywords of a rule pattern are ignored'
                     )
             if not patterns:
-                raise r.error("a PATTERN condition needs patterns", f"{where}.conditions")
+                raise r.error("a PATTERN condition needs patterns", f"{rule.where}.conditions")
             return {"pattern": patterns[0] if len(patterns) == 1 else patterns}
         if kind == "REGEX":
-            rm = r.opt_obj(same[0].get("regexMatch"), f"{where}.regexMatch")
-            regex = r.text(rm.get("regexText"), f"{where}.regexMatch.regexText", required=True)
+            at = same[0][0]
+            rm = r.opt_obj(same[0][1].get("regexMatch"), f"{at}.regexMatch")
+            regex = r.text(rm.get("regexText"), f"{at}.regexMatch.regexText", required=True)
             return {"regex": regex}
         if kind == "EVAL_OPTION":
             values = [
                 r.text(
-                    r.opt_obj(c.get("evaluateOptionMatch"), f"{where}.evaluateOptionMatch").get(
+                    r.opt_obj(c.get("evaluateOptionMatch"), f"{at}.evaluateOptionMatch").get(
                         "value"
                     ),
-                    f"{where}.evaluateOptionMatch.value",
+                    f"{at}.evaluateOptionMatch.value",
                     required=True,
                 )
                 or ""
-                for c in same
+                for at, c in same
             ]
             return {"exact": values[0] if len(values) == 1 else values}
         if kind == "NO_MATCH":
             return {"no_match": True}
         if kind == "INTENT":
-            im = r.opt_obj(same[0].get("intentMatch"), f"{where}.intentMatch")
-            intent_id = r.text(im.get("intentId"), f"{where}.intentMatch.intentId")
+            at = same[0][0]
+            im = r.opt_obj(same[0][1].get("intentMatch"), f"{at}.intentMatch")
+            intent_id = r.text(im.get("intentId"), f"{at}.intentMatch.intentId")
             name = self.intents_by_id.get(intent_id or "") or r.text(
-                im.get("intentName"), f"{where}.intentMatch.intentName"
+                im.get("intentName"), f"{at}.intentMatch.intentName"
             )
             if name:
                 return {"intent": name}
         r.notes.append(f'interaction "{m.name}": a rule with condition {kind} is dropped')
         return None
 
-    def _variables(self, rule: dict[str, Any], m: _Message) -> dict[str, str]:
+    def _variables(self, rule: _Rule) -> dict[str, str]:
         r = self.r
         result: dict[str, str] = {}
-        where = f"{m.where}.contextDataVariables"
-        for i, raw in enumerate(r.lst(rule.get("contextDataVariables"), where)):
+        where = f"{rule.where}.contextDataVariables"
+        for i, raw in enumerate(r.lst(rule.data.get("contextDataVariables"), where)):
             v = r.obj(raw, f"{where}[{i}]")
             name = r.text(v.get("name"), f"{where}[{i}].name")
             if name:
                 result[name] = r.text(v.get("value"), f"{where}[{i}].value") or ""
         return result
 
-    def _default_next(self, g: _Group, kept: list[_Message], index: int) -> str:
-        m = kept[index]
-        nxt = m.data.get("nextMessageId")
+    def _default_next(self, g: _Group, index: int) -> str:
+        kept = g.kept
+        nxt = kept[index].next_id
         if index + 1 >= len(kept):
             return "next"
         if nxt == kept[index + 1].id:
             return "next"
-        if isinstance(nxt, str) and nxt in g.names:
+        if nxt is not None and nxt in g.names:
             return g.names[nxt]
         return "end"
 
-    def _action(self, g: _Group, kept: list[_Message], index: int, rule: dict[str, Any]) -> str:
+    def _action(self, g: _Group, index: int, rule: _Rule) -> str:
         r = self.r
-        m = kept[index]
-        action = r.opt_obj(rule.get("action"), f"{m.where}.action")
-        name = str(action.get("name") or "INTERACTION").upper()
-        value = r.text(action.get("value"), f"{m.where}.action.value") or "next"
+        m = g.kept[index]
+        action = r.opt_obj(rule.data.get("action"), f"{rule.where}.action")
+        name = (r.text(action.get("name"), f"{rule.where}.action.name") or "INTERACTION").upper()
+        value = r.text(action.get("value"), f"{rule.where}.action.value") or "next"
         if name == "DIALOG":
             target = self.groups.get(value)
             if target is None:
@@ -791,7 +810,7 @@ class _Importer:
             return f"dialog:{target.name}"
         lowered = value.lower()
         if lowered == "next":
-            return self._default_next(g, kept, index)
+            return self._default_next(g, index)
         if lowered in ("none", "end"):
             return "end"
         if lowered in ("close_conversation", "close_dialog"):
@@ -804,19 +823,30 @@ class _Importer:
                 f'interaction "{m.name}": jump to unknown interaction id {value}; it goes to the'
                 " next interaction instead"
             )
-            return self._default_next(g, kept, index)
-        other = self.groups[target_msg.group]
+            return self._default_next(g, index)
         if target_msg.group == g.id:
             # A starter of this dialog without code: the dialog's first interaction.
             return next(iter(g.names.values()), "end") if g.names else "end"
-        first = [x for x in other.ordered if x.type != "DIALOG_STARTER"]
-        if target_msg.type != "DIALOG_STARTER" and (not first or first[0].id != target_msg.id):
-            r.notes.append(
-                f'interaction "{m.name}" jumps into the middle of dialog "{other.name}"'
-                f' (interaction "{target_msg.name}"); the simulator starts that dialog from'
-                " its beginning"
-            )
+        other = self.groups[target_msg.group]
+        if target_msg.id in other.names and other.kept[0].id != target_msg.id:
+            # Into the middle of another dialog (a starter without code is its beginning).
+            return f"dialog:{other.name}#{other.names[target_msg.id]}"
         return f"dialog:{other.name}"
+
+
+def _rules(r: _Reader, m: dict[str, Any], where: str) -> list[_Rule]:
+    """The ``responseMatches[]`` of a message, each an object with a list of conditions."""
+    rules: list[_Rule] = []
+    for i, raw in enumerate(r.lst(m.get("responseMatches"), f"{where}.responseMatches")):
+        at = f"{where}.responseMatches[{i}]"
+        data = r.obj(raw, at)
+        conditions = [
+            r.obj(c, f"{at}.conditions[{j}]")
+            for j, c in enumerate(r.lst(data.get("conditions"), f"{at}.conditions"))
+        ]
+        name = r.text(data.get("name"), f"{at}.name")
+        rules.append(_Rule(at, data, conditions, name))
+    return rules
 
 
 def _tile_text(r: _Reader, tile: dict[str, Any], where: str) -> str | None:

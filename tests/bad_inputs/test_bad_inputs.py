@@ -282,7 +282,7 @@ def test_huge_export_file(tmp_path: Path) -> None:
         for _ in range(21):
             out.write(chunk)
         out.write('"}\n')
-    _check_user_error(_load_export_raises(path, tmp_path), "the limit is", path.name)
+    _check_user_error(_load_export_raises(path, tmp_path), "exports are limited to", path.name)
 
 
 def test_export_between_the_tenant_and_export_limits(tmp_path: Path) -> None:

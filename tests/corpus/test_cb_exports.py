@@ -134,3 +134,46 @@ def test_replacement_card_helper_runs_init_conversation() -> None:
     sim.say("hi")
     variables = sim.conversation().sessions[bot.name].variables
     assert variables["userAddress"] == "1234 Westchester Lane, Richmond, VA, 23221"
+
+
+def test_go_back_bot_goes_back_with_set_trigger_next_message() -> None:
+    """goBackBot's code records the interactions it shows (trail) and its "Go Back" dialog calls
+    setTriggerNextMessage with the one before the last: the names its code uses are the names
+    the importer gives the interactions, so "back" shows the previous question again."""
+    sim, bot = _sim(CORPUS / "goBackBot.json")
+    welcome = next(d for d in bot.dialogs if d.name == "1 Welcome")
+    names = {i.name for i in welcome.interactions}
+    assert {"text_6", "text_question_5", "quick_reply_7", "text_question_8", "text_9"} <= names
+    first = "This is interaction number 1."
+    second = "This is interaction number 2."
+    third = "This is interaction number 3."
+
+    def last() -> str:
+        return sim.visible()[-1][1]
+
+    sim.open_conversation(bot=bot.name)
+    sim.say("hi")
+    assert last().startswith(first)
+    sim.say("continue")
+    assert last().startswith(second)
+    sim.say("back")  # the quick reply's "back" rule jumps to the Go Back dialog
+    assert last().startswith(first), sim.transcript_text()
+    sim.say("continue")
+    assert last().startswith(second)
+    sim.say("continue")
+    assert last().startswith(third)
+    sim.say("back")  # no "back" rule here: the Go Back dialog's starter pattern takes it
+    assert last().startswith(second), sim.transcript_text()
+    sim.say("continue")
+    assert last().startswith(third)
+    text = sim.transcript_text()
+    assert 'called setTriggerNextMessage("text_question_5")' in text
+    assert 'called setTriggerNextMessage("quick_reply_7")' in text
+    assert "names no interaction" not in text
+    variables = sim.conversation().sessions[bot.name].variables
+    assert json.loads(str(variables["interactionHistory"])) == [
+        "text_6",
+        "text_question_5",
+        "quick_reply_7",
+        "text_question_8",
+    ]

@@ -274,3 +274,186 @@ def test_tenant_entry_loads_an_export() -> None:
     sim = Simulator(base_dir=ROOT)
     sim.load_text("bots:\n  - export: fixtures/exports/escalation-bot.json\n    name: Renamed\n")
     assert "Renamed" in sim.platform.world.bots
+
+
+def _text(m_id: str, name: str, group: str, text: str, **extra: object) -> dict[str, object]:
+    return {
+        "id": m_id,
+        "name": name,
+        "group": group,
+        "interactionType": "TEXT",
+        "content": {"results": {"tile": {"tileData": [{"text": text}]}}},
+        "responseMatches": [{"conditions": [], "action": {"name": "INTERACTION", "value": "next"}}],
+        **extra,
+    }
+
+
+def _mid_dialog_jump() -> dict[str, object]:
+    """ "menu" answers "billing" with a jump to "amount", the second interaction of Billing."""
+    return {
+        "bot": {"id": "b1", "name": "Jumper"},
+        "groups": [
+            {"id": "g1", "name": "Menu", "dialogType": "DIALOG"},
+            {"id": "g2", "name": "Billing", "dialogType": "DIALOG"},
+        ],
+        "conversationMessage": [
+            {
+                "id": "s1",
+                "name": "dialog_starter",
+                "group": "g1",
+                "interactionType": "DIALOG_STARTER",
+                "pattern": ["menu"],
+                "nextMessageId": "q1",
+            },
+            {
+                "id": "q1",
+                "name": "menu",
+                "group": "g1",
+                "interactionType": "TEXT_QUESTION",
+                "content": {"results": {"tile": {"tileData": [{"text": "What do you need?"}]}}},
+                "responseMatches": [
+                    {
+                        "name": "billing",
+                        "conditions": [
+                            {"matchType": "PATTERN", "patternMatch": {"patterns": ["billing"]}}
+                        ],
+                        "action": {"name": "INTERACTION", "value": "t2"},
+                    },
+                    {
+                        "name": "start over",
+                        "conditions": [
+                            {"matchType": "PATTERN", "patternMatch": {"patterns": ["restart"]}}
+                        ],
+                        "action": {"name": "INTERACTION", "value": "s2"},
+                    },
+                ],
+            },
+            {
+                "id": "s2",
+                "name": "dialog_starter",
+                "group": "g2",
+                "interactionType": "DIALOG_STARTER",
+                "pattern": ["bill"],
+                "nextMessageId": "t1",
+            },
+            _text("t1", "intro", "g2", "Welcome to billing.", nextMessageId="t2"),
+            _text("t2", "amount", "g2", "You owe 10 EUR.", nextMessageId="t3"),
+            _text("t3", "bye", "g2", "Anything else?"),
+        ],
+    }
+
+
+def test_a_jump_into_the_middle_of_another_dialog_plays_that_interaction(tmp_path: Path) -> None:
+    result = parse_export(_mid_dialog_jump())
+    menu = result.bot.dialogs[0].interactions[0]
+    assert [r.next for r in menu.rules] == ["dialog:Billing#amount", "dialog:Billing"]
+    assert not any("middle" in note for note in result.notes), result.notes
+    assert parse_export(json.dumps(export_bot(result.bot))).bot == result.bot
+    path = tmp_path / "jumper.json"
+    path.write_text(json.dumps(_mid_dialog_jump()), encoding="utf-8")
+    sim = Simulator(base_dir=tmp_path)
+    sim.load_text(f"bots:\n  - export: {json.dumps(str(path))}\n")
+    sim.open_conversation(bot="Jumper")
+    sim.say("menu")
+    sim.say("billing")
+    assert [text for _, text in sim.visible()] == [
+        "What do you need?",
+        "You owe 10 EUR.",
+        "Anything else?",
+    ]
+    sim.say("menu")
+    sim.say("restart")  # a jump to the other dialog's starter: that dialog from its beginning
+    assert [text for _, text in sim.visible()][-3:] == [
+        "Welcome to billing.",
+        "You owe 10 EUR.",
+        "Anything else?",
+    ]
+
+
+def test_interactions_keep_their_builder_names_for_set_trigger_next_message() -> None:
+    doc = _minimal()
+    messages = doc["conversationMessage"]
+    assert isinstance(messages, list)
+    messages[0]["name"] = "greet"  # "bye" (m3) now shares the name of m2
+    result = parse_export(doc)
+    hello = result.bot.dialogs[0]
+    assert [i.name for i in hello.interactions] == ["greet", "m3"]
+    assert any('several interactions named "greet"' in note for note in result.notes)
+    assert parse_export(json.dumps(export_bot(result.bot))).bot == result.bot
+
+
+@pytest.mark.parametrize(("value", "minutes"), [(30.0, 30), ("45", 45), ("60.0", 60), (0, None)])
+def test_session_length_accepts_whole_numbers(value: object, minutes: int | None) -> None:
+    doc = _minimal(bot={"id": "b1", "name": "Mini", "sessionLength": value})
+    assert parse_export(doc).bot.session_length_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.5, "expected a whole number of minutes, found 1.5"),
+        ("1.5", 'expected a whole number of minutes, found "1.5"'),
+        ([30], "expected a whole number of minutes, found a list"),
+        (True, "expected a whole number of minutes, found a boolean"),
+    ],
+)
+def test_session_length_must_be_whole_minutes(value: object, expected: str) -> None:
+    doc = _minimal(bot={"id": "b1", "name": "Mini", "sessionLength": value})
+    with pytest.raises(FixtureError) as info:
+        parse_export(doc)
+    assert f"bot.sessionLength: {expected}" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "expected"),
+    [
+        ("nextMessageId", ["m3"], "conversationMessage[2].nextMessageId: expected text"),
+        ("action", {"name": "INTERACTION", "value": {"id": "m3"}}, "action.value: expected"),
+        (
+            "apiResultsMatch",
+            "SUCCESS",
+            "responseMatches[0].conditions[0].apiResultsMatch: expected an object, found text",
+        ),
+        (
+            "contextDataVariables",
+            {"name": "x"},
+            "responseMatches[0].contextDataVariables: expected a list, found an object",
+        ),
+        (
+            "contextDataVariables",
+            [{"name": "x", "value": ["a"]}],
+            "responseMatches[0].contextDataVariables[0].value: expected text, found a list",
+        ),
+    ],
+)
+def test_malformed_message_fields_name_their_path(where: str, value: object, expected: str) -> None:
+    doc = _minimal()
+    messages = doc["conversationMessage"]
+    assert isinstance(messages, list)
+    greet = messages[2]
+    rule = greet["responseMatches"][0]
+    if where == "nextMessageId":
+        greet["nextMessageId"] = value
+    elif where == "action":
+        rule["action"] = value
+    elif where == "apiResultsMatch":
+        greet["interactionType"] = "API_INTEGRATION"
+        greet["content"] = {"contentType": "DYNAMIC", "responderName": "getData"}
+        rule["conditions"] = [{"matchType": "API_RESULT", "apiResultsMatch": value}]
+    else:
+        rule["contextDataVariables"] = value
+    with pytest.raises(FixtureError) as info:
+        parse_export(doc)
+    assert expected in str(info.value)
+
+
+def test_exports_are_limited_by_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import simulator.cb_export.importer as importer
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(_minimal()), encoding="utf-8")
+    monkeypatch.setattr(importer, "MAX_EXPORT_BYTES", 100)
+    with pytest.raises(FixtureError, match="exports are limited to 100 bytes"):
+        import_export(path)
