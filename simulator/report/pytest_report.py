@@ -333,7 +333,7 @@ class HtmlReportPlugin:
         record = self.records.setdefault(report.nodeid, _Record())
         if report.when == "setup":  # a rerun starts over
             record.phases = {}
-        record.phases[report.when] = report
+        record.phases[str(report.when)] = report
         kept = []
         for name, value in report.user_properties:
             if name == PROPERTY:
