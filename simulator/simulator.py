@@ -90,10 +90,8 @@ class Simulator:
         return world
 
     def _install_code_runner(self) -> None:
-        try:
-            from simulator.js.engine import JsRunner
-        except ImportError:
-            return
+        from simulator.js.engine import JsRunner
+
         assert self.cloud is not None
         self.cloud.code_runner = JsRunner(self.cloud, self.context_store).run
 
