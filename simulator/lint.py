@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE, EscalationIntegration
 
 if TYPE_CHECKING:
+    from simulator.bots.compiled import CompiledBot
     from simulator.world import World
 
 #: Per preceding text message, the delay an escalation should wait (T4).
@@ -39,6 +40,8 @@ class LintWarning:
 def lint_world(world: World) -> list[LintWarning]:
     warnings: list[LintWarning] = []
     for bot in world.bots.values():
+        warnings.extend(_unreachable_dialogs(bot))
+        warnings.extend(_shadowed_starters(bot))
         escalates = False
         for dialog in bot.dialogs:
             preceding = 0
@@ -105,6 +108,57 @@ def lint_world(world: World) -> list[LintWarning]:
     return warnings
 
 
+def _unreachable_dialogs(bot: CompiledBot) -> list[LintWarning]:
+    """Dialogs with no starter that nothing jumps to can never run (B1)."""
+    targets: set[str] = set()
+    for dialog in bot.dialogs:
+        for inter in dialog.interactions:
+            nexts = [inter.definition.next, inter.definition.on_failure or ""]
+            nexts += [rule.rule.next for rule in inter.rules]
+            for target in nexts:
+                if target.startswith("dialog:"):
+                    targets.add(bot.split_jump(target)[0])
+    found = []
+    for dialog in bot.dialogs:
+        starter = dialog.definition.starter
+        has_starter = starter is not None and (starter.patterns or starter.intent)
+        if has_starter or dialog.is_fallback or dialog.name in targets:
+            continue
+        found.append(
+            LintWarning(
+                "B1",
+                f'bot "{bot.name}": dialog "{dialog.name}" has no dialog starter and no'
+                " interaction jumps to it, so it can never run",
+                bot.name,
+                bot.file,
+                bot.line,
+            )
+        )
+    return found
+
+
+def _shadowed_starters(bot: CompiledBot) -> list[LintWarning]:
+    """The same pattern in two dialogs: the later one never starts by it (first match wins)."""
+    first: dict[str, str] = {}
+    found = []
+    for starter in bot.starters:
+        key = " ".join(starter.source.lower().split())
+        owner = first.setdefault(key, starter.dialog.name)
+        if owner != starter.dialog.name:
+            found.append(
+                LintWarning(
+                    "B1",
+                    f'bot "{bot.name}": pattern "{starter.source}" of dialog'
+                    f' "{starter.dialog.name}" also starts dialog "{owner}", which comes first;'
+                    " it never starts this one",
+                    bot.name,
+                    bot.file,
+                    bot.line,
+                )
+            )
+    return found
+
+
 def _unknown_target(world: World, bot: str, dialog: str, inter: Any) -> list[LintWarning]:
     """A literal skill id that the tenant does not define: the transfer will fail (F1)."""
     d = inter.definition
@@ -154,4 +208,66 @@ def _group_overlaps(world: World, group: str, members: list[str]) -> list[LintWa
                     )
                 )
             seen_intents.setdefault(intent, member)
+    found.extend(_overlap_by_example(world, group, members))
     return found
+
+
+def _overlap_by_example(world: World, group: str, members: list[str]) -> list[LintWarning]:
+    """Different starters can still catch the same message: try each bot's examples (its
+    patterns written out, its starter intents' training phrases) on the other bots."""
+    found: list[LintWarning] = []
+    reported: set[frozenset[str]] = set()
+    for member in members:
+        bot = world.bots[member]
+        examples = [sample for st in bot.starters for sample in pattern_samples(st.source)]
+        examples += [p for i in bot.intent_dialogs for p in bot.intent_model.intents.get(i, ())]
+        for other_name in members:
+            pair = frozenset((member, other_name))
+            if other_name == member or pair in reported:
+                continue
+            other = world.bots[other_name]
+            for example in examples:
+                if other.match_pattern(example) is not None or (
+                    (best := other.intent_model.best(example)) is not None and best.starts_dialog
+                ):
+                    reported.add(pair)
+                    found.append(
+                        LintWarning(
+                            "G7",
+                            f'group "{group}": "{example}" starts a dialog in bot "{member}"'
+                            f' and in bot "{other_name}"; the winner depends on the store order',
+                        )
+                    )
+                    break
+    return found
+
+
+def pattern_samples(source: str, limit: int = 8) -> list[str]:
+    """Messages a (valid) pattern matches: alternatives written out, wildcards left empty."""
+
+    def sequence(i: int) -> tuple[list[str], int]:
+        results = [""]
+        while i < len(source) and source[i] not in ")|":
+            char = source[i]
+            if char == "(":
+                alternatives, i = group(i + 1)
+                results = [r + a for r in results for a in alternatives][:limit]
+                continue
+            if char != "*":
+                results = [r + char for r in results]
+            i += 1
+        return results, i
+
+    def group(i: int) -> tuple[list[str], int]:
+        alternatives: list[str] = []
+        while True:
+            options, i = sequence(i)
+            alternatives += options
+            if i < len(source) and source[i] == "|":
+                i += 1
+                continue
+            return alternatives, i + 1
+
+    samples, _ = sequence(0)
+    cleaned = [" ".join(s.split()) for s in samples]
+    return [s for s in dict.fromkeys(cleaned) if s]

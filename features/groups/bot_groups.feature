@@ -54,6 +54,7 @@ Feature: Bot groups and automatic transfers
     And the consumer says "I want to return my shoes"
     Then the conversation is transferred automatically to bot "Refunds"
     And routing was order-dependent between "Returns" and "Refunds"
+    And the tenant has the warning "\"return\" starts a dialog in bot \"Returns\" and in bot \"Refunds\""
 
   @g7 @g2
   Scenario: The other store order gives the other bot

@@ -166,3 +166,19 @@ def test_a_transfer_to_a_skill_the_tenant_lacks_is_a_lint_warning(tmp_path: Path
         "        interactions:\n          - {name: go, transfer: {skill_id: 999, message_to_user: x}}\n",
     )
     assert any('targets skill "999"' in w for w in sim.platform.world.warnings)
+
+
+def test_lint_finds_unreachable_dialogs_and_shadowed_starters(tmp_path: Path) -> None:
+    sim = load(
+        tmp_path,
+        "bots:\n  - name: B\n    dialogs:\n"
+        "      - {name: One, starter: {patterns: [hi]}, interactions: [{text: a}]}\n"
+        "      - {name: Two, starter: {patterns: [HI]}, interactions: [{text: b}]}\n"
+        "      - {name: Orphan, interactions: [{text: c}]}\n"
+        "      - {name: Target, interactions: [{text: d}]}\n"
+        "      - {name: Jumper, starter: {patterns: [go]}, interactions: [{text: e, next: 'dialog:Target'}]}\n",
+    )
+    warnings = sim.platform.world.warnings
+    assert any('dialog "Orphan" has no dialog starter' in w for w in warnings)
+    assert not any('dialog "Target" has no dialog starter' in w for w in warnings)
+    assert any('pattern "HI" of dialog "Two" also starts dialog "One"' in w for w in warnings)

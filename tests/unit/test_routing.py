@@ -175,3 +175,18 @@ def test_shuffled_store_order_is_seeded() -> None:
         orders.append(sim.group_router.store_order("G"))
     assert orders[0] == orders[1]
     assert len({tuple(o) for o in orders}) > 1
+
+
+def test_pattern_samples_write_out_alternatives() -> None:
+    from simulator.lint import pattern_samples
+
+    assert pattern_samples("(thank(|s)|thank you)*") == ["thank", "thanks", "thank you"]
+    assert pattern_samples("*") == []
+
+
+def test_group_lint_finds_overlap_between_different_starters() -> None:
+    sim = Simulator()
+    sim.load_text(GROUP)
+    warnings = sim.platform.world.warnings
+    # ByPattern's "*refund*" and ByIntent's "give me a refund" catch the same message.
+    assert any('in bot "ByIntent" and in bot "ByPattern"' in w for w in warnings), warnings
