@@ -250,18 +250,26 @@ def bot_responsive(sim: Simulator, bot: str) -> None:
 def platform_message_count(sim: Simulator, text: str, count: str) -> None:
     """How many times the platform sent this message to a bot (as if the consumer typed it)."""
     conv = sim.conversation()
-    greeting_like = sum(
+    sent = sum(
         1
         for e in conv.transcript.of_kind(EntryKind.PLATFORM)
         if e.text.startswith(f'sent "{text}" to ')
     )
-    if greeting_like != int(count):
+    if sent != int(count):
         raise ExpectationFailed(
-            f'expected "{text}" sent to the bot {count} times; it was sent {greeting_like} times'
+            f'expected "{text}" sent to the bot {count} times; it was sent {sent} times'
         )
 
 
 # -- groups ---------------------------------------------------------------------------------
+def _automatic_transfers(sim: Simulator) -> list[Entry]:
+    return [
+        e
+        for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER)
+        if e.details.get("automatic")
+    ]
+
+
 @step(
     "the platform lists group bots in the order {names:list}",
     example='Given the platform lists group bots in the order "Returns", "Order Status"',
@@ -284,11 +292,7 @@ def store_order(sim: Simulator, names: str) -> None:
 def auto_transferred(sim: Simulator, bot: str) -> None:
     """An automatic transfer inside a bot group went to this bot (G2, G5)."""
     sim.platform.bot(bot)
-    autos = [
-        e
-        for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER)
-        if e.details.get("automatic")
-    ]
+    autos = _automatic_transfers(sim)
     if not any(e.details.get("receiver") == bot for e in autos):
         got = ", ".join(str(e.details.get("receiver")) for e in autos) or "none"
         raise ExpectationFailed(
@@ -299,11 +303,7 @@ def auto_transferred(sim: Simulator, bot: str) -> None:
 @step("no automatic transfer happens", example="Then no automatic transfer happens", section=GROUP)
 def no_auto(sim: Simulator) -> None:
     """No bot-group transfer took place (G3, G1 with collaboration off, G4)."""
-    autos = [
-        e
-        for e in sim.conversation().transcript.of_kind(EntryKind.TRANSFER)
-        if e.details.get("automatic")
-    ]
+    autos = _automatic_transfers(sim)
     if autos:
         raise ExpectationFailed(
             "expected no automatic transfer; got:\n" + "\n".join(e.text for e in autos)
