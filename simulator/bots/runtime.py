@@ -28,7 +28,6 @@ from simulator.tenant.schema import (
 from simulator.transcript import EntryKind
 
 DEFAULT_FALLBACK_TEXT = "Not able to understand your question. Can you please re-phrase it?"
-DEFAULT_SYSTEM_ERROR = "Sorry, something went wrong. Please try again later."
 
 #: Interactions walked in one turn before the bot is considered to loop.
 MAX_STEPS_PER_TURN = 500
@@ -144,7 +143,6 @@ class BotSession:
         self.current_intent: str | None = None
         self.last_user_message = ""
         self.api_results: dict[str, Any] = {}
-        self.sent_messages = 0
         #: Set by bot code (setTriggerNextMessage): the interaction to play next.
         self.trigger_next_message: str | None = None
 

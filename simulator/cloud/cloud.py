@@ -307,7 +307,6 @@ class Cloud:
                 )
                 return
         if platform:
-            conv.platform_messages[text] = conv.platform_messages.get(text, 0) + 1
             self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
         session = self.session(conv, bot)
         if bot in self.faults.unresponsive_bots:
@@ -454,7 +453,6 @@ class Cloud:
             )
             return
         settings = self.settings_of(bot)
-        conv.escalation_attempts[bot] = conv.escalation_attempts.get(bot, 0) + 1
         target = self.world.skill_label(esc.skill_id)
         self.log(
             conv,
@@ -705,7 +703,6 @@ class Cloud:
     ) -> None:
         conv.participant = Participant("bot", bot)
         conv.queued_at = None
-        conv.joined_at = self.clock.now()
         self.log(conv, EntryKind.ROUTING, f'assigned to bot "{bot}" ({how})', bot=bot)
         if not greet:
             return
@@ -775,7 +772,6 @@ class Cloud:
         if connector and connector.skills:
             conv.skill_id = connector.skills[0]
         conv.participant = Participant("bot", action.receiver)
-        conv.joined_at = self.clock.now()
         session = self.session(conv, action.receiver)
         self.schedule(
             conv,

@@ -56,7 +56,6 @@ class Conversation:
     queued_at: datetime | None = None
     sessions: dict[str, BotSession] = field(default_factory=dict)
     escalation_failures: dict[str, int] = field(default_factory=dict)
-    escalation_attempts: dict[str, int] = field(default_factory=dict)
     pending_escalation: PendingEscalation | None = None
     last_consumer_message: str | None = None
     last_consumer_at: datetime | None = None
@@ -64,15 +63,12 @@ class Conversation:
     transfers_since_consumer: int = 0
     transfer_count: int = 0
     outbox_free_at: dict[str, datetime] = field(default_factory=dict)
-    joined_at: datetime | None = None
     greeting_timer: ScheduledEvent | None = None
     join_buffer: list[str] = field(default_factory=list)
     join_timer: ScheduledEvent | None = None
     stuck_timer: ScheduledEvent | None = None
     stuck_resends: int = 0
     awaiting_bot_answer: str | None = None
-    platform_messages: dict[str, int] = field(default_factory=dict)
-    routing_orders: list[list[str]] = field(default_factory=list)
     pending_context: Any = None
     declined_by: set[str] = field(default_factory=set)
     offer_timer: ScheduledEvent | None = None
