@@ -397,7 +397,7 @@ def _load_recursive(
     if key in stack:
         chain = " -> ".join([*stack[stack.index(key) :], key])
         raise FixtureError(f"include cycle: {chain}", file=str(path))
-    if cache is not None and path.is_file():
+    if cache is not None:
         data, source = cache.parse(path)
     else:
         data, source = parse_document(read_text(path), str(path))
