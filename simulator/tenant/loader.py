@@ -46,6 +46,13 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Values one document may expand to through YAML aliases ("billion laughs" protection).
 MAX_VALUES = 1_000_000
 
+#: Deepest nesting a tenant or export may have. Real files stay under 30 levels; the limit is
+#: ours (not the YAML or JSON library's, whose limits and wording change between releases) so
+#: the message is the same whatever is installed.
+MAX_DEPTH = 200
+
+_NESTED_TOO_DEEPLY = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
+
 
 class _Builder:
     """Turns composed YAML nodes into Python data, recording each value's line."""
@@ -58,6 +65,8 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise FixtureError(_NESTED_TOO_DEEPLY, file=self.file, line=node.start_mark.line + 1)
         self.values += 1
         if self.values > MAX_VALUES:
             raise FixtureError(
@@ -107,6 +116,9 @@ class _Builder:
 def _yaml_error(exc: yaml.YAMLError, file: str) -> FixtureError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "nesting" in problem or "depth" in problem:
+        # Newer PyYAML releases stop deep documents themselves; give our own wording.
+        return FixtureError(_NESTED_TOO_DEEPLY, file=file, line=mark.line + 1 if mark else None)
     return FixtureError(f"invalid YAML: {problem}", file=file, line=mark.line + 1 if mark else None)
 
 
@@ -125,7 +137,7 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
         except json.JSONDecodeError as jexc:
             raise FixtureError(f"invalid JSON: {jexc.msg}", file=file, line=jexc.lineno) from None
         except RecursionError:
-            raise FixtureError("the document is nested too deeply", file=file) from None
+            raise FixtureError(_NESTED_TOO_DEEPLY, file=file) from None
         # Valid JSON is valid YAML once tabs (legal JSON whitespace) are spaces.
         text = text.replace("\t", " ")
     try:
@@ -136,7 +148,7 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, file) from None
     except RecursionError:
-        raise FixtureError("the document is nested too deeply", file=file) from None
+        raise FixtureError(_NESTED_TOO_DEEPLY, file=file) from None
     return data, source
 
 
