@@ -41,7 +41,18 @@ SUFFIXES = {
     "features": (".feature",),
     "steps": (".yaml",),
 }
-EXPECTED: dict[str, Any] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+def _load_expected() -> dict[str, Any]:
+    """``expected.yaml`` plus any ``expected_*.yaml`` beside it (one per group of cases)."""
+    merged: dict[str, Any] = {}
+    for sidecar in sorted(CORPUS.glob("expected*.yaml")):
+        part = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        twice = sorted(part.keys() & merged.keys())
+        assert not twice, f"{sidecar.name} repeats cases declared elsewhere: {twice}"
+        merged.update(part)
+    return merged
+
+
+EXPECTED: dict[str, Any] = _load_expected()
 
 #: What Python or pytest print for a traceback: the header, or pytest's "file.py:12: in f" and
 #: "file.py:12: ValueError" frame lines.
