@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from simulator.clock import VirtualClock
-from simulator.errors import StepError, UserError
+from simulator.errors import StepError, UserError, did_you_mean
 from simulator.tenant.schema import ContextOperation, ContextScope
 from simulator.transcript import EntryKind
 
@@ -72,8 +72,6 @@ class ContextStore:
     def _ns(self, namespace: str) -> _Namespace:
         ns = self.namespaces.get(namespace)
         if ns is None:
-            from simulator.errors import did_you_mean
-
             raise ContextStoreError(
                 f'namespace "{namespace}" is not registered: {did_you_mean(namespace, self.namespaces)}'
             )

@@ -13,7 +13,7 @@ from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE, EscalationIntegra
 
 if TYPE_CHECKING:
     from simulator.bots.compiled import CompiledBot
-    from simulator.world import World
+    from simulator.world_model import World
 
 #: Per preceding text message, the delay an escalation should wait (T4).
 DELAY_PER_MESSAGE_MS = 2000

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from simulator.clock import DEFAULT_EPOCH, VirtualClock
-from simulator.cloud.cloud import Cloud, _norm
+from simulator.cloud.cloud import Cloud
 from simulator.cloud.conversation import Conversation
+from simulator.cloud.core import pin_key
 from simulator.cloud.faults import Fault, FaultKind
+from simulator.context_store import ContextStore
 from simulator.errors import StepError, UnknownNameError
+from simulator.groups import GroupRouter
 from simulator.tenant.loader import DocumentCache, LoadedTenant, load_tenant, load_tenant_text
 from simulator.tenant.schema import Channel, Tenant
 from simulator.transcript import EntryKind
@@ -79,9 +82,6 @@ class Simulator:
         self.cloud = Cloud(world, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
         self.cloud.chooser = self.chooser
-        from simulator.context_store import ContextStore
-        from simulator.groups import GroupRouter
-
         self.context_store = ContextStore(self.clock)
         self.cloud.context_handler = self.context_store.bot_operation
         self.group_router = GroupRouter(self.cloud)
@@ -194,7 +194,7 @@ class Simulator:
     def pin_intent(self, text: str, intent: str, score: float) -> None:
         if not 0.0 <= score <= 1.0:
             raise StepError(f"an NLU score is between 0 and 1 (got {score})")
-        key = _norm(text)
+        key = pin_key(text)
         self._pending_pins.setdefault(key, {})[intent] = score
         if self.cloud is not None:
             known = {i for b in self.cloud.world.bots.values() for i in b.intent_names}

@@ -6,28 +6,14 @@ a group's members) is checked here so a typo fails at load time with the nearest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from simulator.bots.compiled import CompiledBot
 from simulator.errors import FixtureError, did_you_mean
+from simulator.lint import lint_world
 from simulator.tenant.loader import LoadedTenant, Origin
-from simulator.tenant.schema import Agent, Bot, BotGroup, Connector, Platform, Skill
+from simulator.tenant.schema import Agent, Bot, BotGroup, Connector, Skill
+from simulator.world_model import World
 
-
-@dataclass
-class World:
-    platform: Platform
-    skills: dict[str, Skill]
-    agents: dict[str, Agent]
-    bots: dict[str, CompiledBot]
-    connectors: dict[str, Connector]
-    groups: dict[str, BotGroup]
-    group_of: dict[str, str]
-    warnings: list[str]
-
-    def skill_label(self, skill_id: str) -> str:
-        skill = self.skills.get(skill_id)
-        return f'"{skill_id}" ({skill.name})' if skill else f'"{skill_id}"'
+__all__ = ["World", "build_world"]
 
 
 def _where(loaded: LoadedTenant, kind: str, key: str) -> Origin:
@@ -168,7 +154,5 @@ def build_world(loaded: LoadedTenant) -> World:
                     line=_where(loaded, "tenant", "platform").line,
                     field="platform.group_store_order",
                 )
-    from simulator.lint import lint_world
-
     world.warnings = [w.message for w in lint_world(world)]
     return world

@@ -15,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from simulator.cli.chat_help import CHAT_HELP
 from simulator.errors import UserError
 
 EXIT_OK = 0
@@ -44,21 +45,6 @@ exit codes:
   130  interrupted
 
 Run "simulator COMMAND --help" for the options of a command."""
-
-
-CHAT_HELP = """\
-Type what the consumer says. Commands:
-  /wait DURATION            let virtual time pass, e.g. /wait 3 minutes, /wait 2500 ms
-  /fail SKILL [N]           the next N transfers to SKILL fail (default 1)
-  /drop SKILL [N]           the chat server drops the next N escalations to SKILL
-  /agent NAME available|away  change a human agent's availability
-  /channel chat|messaging   start a new conversation on that channel
-  /vars                     variables of the bot holding the conversation
-  /context                  contents of the Conversation Context Service
-  /transcript               the full transcript of the conversation
-  /save FILE.feature        save the session as a scenario (run it with: simulator run FILE)
-  /help                     this help
-  /quit                     end the session (Ctrl-D too)"""
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from simulator.cli import CHAT_HELP as HELP
+from simulator.cli.chat_help import CHAT_HELP as HELP
 from simulator.clock import parse_duration
 from simulator.errors import SimulatorError, UserError
 from simulator.simulator import DEFAULT_SEED, Simulator

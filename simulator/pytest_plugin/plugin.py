@@ -20,6 +20,8 @@ from pytest_bdd.exceptions import GherkinParseError
 import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import ExpectationFailed, StepError, UserError
+from simulator.explore import ScriptedChooser, explore
+from simulator.pytest_plugin.keys import DOCS_KEY, FAILED_STEP_KEY, FAKER_KEY, FREEZE_KEY, SIM_KEY
 from simulator.report.pytest_report import add_report_option, register_report_plugin
 from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps import load_library
@@ -28,12 +30,6 @@ from simulator.tenant.loader import DocumentCache
 from simulator.timefreeze import SharedFreeze
 
 load_library()
-
-SIM_KEY = pytest.StashKey[Simulator]()
-FREEZE_KEY = pytest.StashKey[SharedFreeze]()
-FAKER_KEY = pytest.StashKey[Any]()
-DOCS_KEY = pytest.StashKey[DocumentCache]()
-FAILED_STEP_KEY = pytest.StashKey[str]()
 
 
 class LibraryParser(parsers.StepParser):
@@ -222,8 +218,6 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 def _explore_orders(item: pytest.Item, original: Simulator) -> None:
-    from simulator.explore import ScriptedChooser, explore
-
     steps = original.scratch["_replay"]
 
     def run(chooser: ScriptedChooser) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from simulator.pytest_plugin.keys import SIM_KEY
 from simulator.report.html import ConversationResult, ScenarioResult, StepResult, render_report
 
 OPTION = "--sim-report"
@@ -310,8 +311,6 @@ class HtmlReportPlugin:
         if call.excinfo is not None and not state.error and report.failed:
             state.error = _exception_message(call.excinfo.value)
         if report.when == "teardown":
-            from simulator.pytest_plugin.plugin import SIM_KEY
-
             result = state.result
             simulator = item.stash.get(SIM_KEY, None)
             if simulator is not None:

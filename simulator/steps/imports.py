@@ -10,6 +10,7 @@ import copy
 import json
 from typing import Any
 
+from simulator.cb_export import load_export
 from simulator.errors import StepError, UnknownNameError
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY
@@ -31,8 +32,6 @@ def bot_from_export(sim: Simulator, path: str, name: str | None = None) -> None:
     """Add the bot of a Conversation Builder export file (File > Export) to the tenant, renamed
     if a name is given. Relative paths start at the feature file's folder, then the project
     root. It joins any bots defined in the feature file."""
-    from simulator.cb_export import load_export
-
     bot = load_export(sim.resolve(path))
     if name is not None:
         bot.name = name

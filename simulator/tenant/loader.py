@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from simulator.cb_export import load_export
 from simulator.errors import FixtureError, did_you_mean
+from simulator.tenant import schema
+from simulator.tenant.files import read_text, sibling_names
 from simulator.tenant.schema import Bot, BotRef, Tenant
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 Path_ = tuple[str | int, ...]
 
@@ -152,41 +153,6 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
     return data, source
 
 
-def _siblings(path: Path) -> list[str]:
-    """Names next to a missing file, for "did you mean" (hidden files left out)."""
-    if not path.parent.is_dir():
-        return []
-    return [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
-
-
-def read_text(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "tenant files") -> str:
-    """Read a user file as UTF-8, with errors that say what is wrong with the bytes."""
-    shown = str(path)
-    if not path.exists():
-        siblings = _siblings(path)
-        hint = did_you_mean(path.name, siblings) if siblings else "its folder does not exist"
-        raise FixtureError(f"file not found ({hint})", file=shown)
-    if path.is_dir():
-        raise FixtureError("expected a file but this is a folder", file=shown)
-    size = path.stat().st_size
-    if size > limit:
-        hint = " Split it with include:" if what == "tenant files" else ""
-        raise FixtureError(
-            f"the file is {size} bytes; {what} are limited to {limit} bytes.{hint}", file=shown
-        )
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FixtureError(
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
-            " save it as UTF-8",
-            file=shown,
-            line=line,
-        ) from None
-
-
 def _field_names(model: type[BaseModel]) -> list[str]:
     names: list[str] = []
     for name, info in model.model_fields.items():
@@ -199,8 +165,6 @@ def _field_names(model: type[BaseModel]) -> list[str]:
 
 def _model_at(loc: Path_) -> type[BaseModel] | None:
     """Find which model a location points into, to suggest valid keys for a typo."""
-    from simulator.tenant import schema
-
     model: Any = Tenant
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
@@ -418,7 +382,7 @@ def _load_recursive(
     for index, inc in enumerate(tenant.include):
         child_path = path.parent / inc
         if not child_path.is_file():
-            siblings = _siblings(child_path)
+            siblings = sibling_names(child_path)
             problem = (
                 "is a folder, not a file"
                 if child_path.is_dir()
@@ -448,8 +412,6 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
     bots: list[Bot | BotRef] = []
     for entry in loaded.tenant.bots:
         if isinstance(entry, BotRef):
-            from simulator.cb_export import load_export
-
             origin = loaded.origins.get(("bot", entry.export))
             base = (
                 Path(origin.file).parent
@@ -461,7 +423,7 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
                 problem = (
                     "is a folder, not a file"
                     if target.is_dir()
-                    else f"not found ({did_you_mean(target.name, _siblings(target))})"
+                    else f"not found ({did_you_mean(target.name, sibling_names(target))})"
                 )
                 raise FixtureError(
                     f'bot export "{entry.export}" {problem}',

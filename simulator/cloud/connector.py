@@ -1,0 +1,158 @@
+"""The agent connector between the cloud and a bot: consumer messages in, stuck checks (C1, S1).
+
+A consumer message reaches the bot after the connector's joining window (``messageDelay``,
+C1), unless it is older than ``maxConsumerMessageDelay``; a bot that does not answer is
+resent the message and, when it stays silent, reset or escalated as the settings say (S1).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from simulator.bots.runtime import Action, BotSession
+from simulator.clock import format_elapsed
+from simulator.cloud.conversation import Conversation
+from simulator.cloud.core import CloudCore
+from simulator.cloud.host import Host
+from simulator.errors import ConversationClosedError
+from simulator.transcript import EntryKind
+
+
+class ConnectorMixin(CloudCore):
+    """Messages from the consumer (or the platform) to a bot, through its connector."""
+
+    def consumer_says(self, conv: Conversation, text: str) -> None:
+        if not conv.is_open:
+            raise ConversationClosedError(
+                f'the consumer cannot say "{text}": conversation {conv.id} is closed'
+            )
+        now = self.clock.now()
+        conv.transcript.add(now, EntryKind.CONSUMER, "consumer", text)
+        conv.last_consumer_message = text
+        conv.last_consumer_at = now
+        conv.last_speaker = "consumer"
+        conv.transfers_since_consumer = 0
+        if conv.greeting_timer is not None:
+            conv.greeting_timer.cancel()
+            conv.greeting_timer = None
+        bot = conv.bot
+        if bot is None:
+            return
+        settings = self.settings_of(bot)
+        conv.join_buffer.append(text)
+        if conv.join_timer is None:
+            # Messages within the joining window reach the bot as one (C1 messageDelay).
+            conv.join_timer = self.clock.call_later(
+                timedelta(milliseconds=settings.message_delay_ms),
+                lambda: self._flush_join(conv, bot),
+                label="message joining window",
+            )
+
+    def _flush_join(self, conv: Conversation, bot: str) -> None:
+        conv.join_timer = None
+        parts, conv.join_buffer = conv.join_buffer, []
+        if not parts or conv.bot != bot or not conv.is_open:
+            return
+        text = " ".join(parts)
+        if len(parts) > 1:
+            self.log(
+                conv,
+                EntryKind.ROUTING,
+                f'{len(parts)} consumer messages joined into one for {bot}: "{text}"',
+                note="messageDelay",
+            )
+        self.deliver_to_bot(conv, bot, text, sent_at=conv.last_consumer_at)
+
+    def deliver_to_bot(
+        self,
+        conv: Conversation,
+        bot: str,
+        text: str,
+        *,
+        sent_at: datetime | None = None,
+        platform: bool = False,
+    ) -> None:
+        """Hand a message to a bot and schedule what it does about it."""
+        settings = self.settings_of(bot)
+        if sent_at is not None and not platform:
+            age = self.clock.now() - sent_at
+            if age > timedelta(milliseconds=settings.max_consumer_message_delay_ms):
+                self.log(
+                    conv,
+                    EntryKind.ROUTING,
+                    f'{bot} ignores "{text}": it is {format_elapsed(age)} old, more than'
+                    " maxConsumerMessageDelay",
+                )
+                return
+        if platform:
+            self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
+        session = self.session(conv, bot)
+        if bot in self.faults.unresponsive_bots:
+            self.log(conv, EntryKind.FAULT, f'{bot} does not answer "{text}" (bot unresponsive)')
+            actions: list[Action] = []
+        else:
+            actions = session.handle(text)
+        self._watch_stuck(conv, bot, text, answered=bool(actions))
+        self.schedule(conv, bot, actions)
+
+    def session(self, conv: Conversation, bot: str) -> BotSession:
+        session = conv.sessions.get(bot)
+        if session is None:
+            session = BotSession(self.bot(bot), Host(self, conv))
+            conv.sessions[bot] = session
+            for listener in self.session_listeners:
+                listener(conv, session)
+        return session
+
+    def _watch_stuck(self, conv: Conversation, bot: str, text: str, *, answered: bool) -> None:
+        if conv.stuck_timer is not None:
+            conv.stuck_timer.cancel()
+            conv.stuck_timer = None
+        if answered:
+            conv.stuck_resends = 0
+            conv.awaiting_bot_answer = None
+            return
+        settings = self.settings_of(bot)
+        conv.awaiting_bot_answer = text
+        conv.stuck_timer = self.clock.call_later(
+            timedelta(milliseconds=settings.retry_message_interval_ms),
+            lambda: self._stuck_check(conv, bot, text),
+            label="stuck conversation check",
+            settles=False,
+        )
+
+    def _stuck_check(self, conv: Conversation, bot: str, text: str) -> None:
+        conv.stuck_timer = None
+        if conv.bot != bot or not conv.is_open or conv.awaiting_bot_answer != text:
+            return
+        settings = self.settings_of(bot)
+        if conv.stuck_resends < settings.message_resend_max_retries:
+            conv.stuck_resends += 1
+            self.log(
+                conv,
+                EntryKind.ROUTING,
+                f"{bot} did not answer within {settings.retry_message_interval_ms} ms; resending"
+                f' "{text}" ({conv.stuck_resends} of {settings.message_resend_max_retries})',
+                note="S1",
+            )
+            self.deliver_to_bot(conv, bot, text)
+            return
+        conv.awaiting_bot_answer = None
+        conv.stuck_resends = 0
+        self.log(conv, EntryKind.ROUTING, f"conversation is stuck: {bot} never answered", note="S1")
+        if settings.user_retry_on_stuck_conversation:
+            self.session(conv, bot).reset()
+            self.log(conv, EntryKind.VARIABLE, f"{bot}'s context was reset", note="S1")
+            self.deliver_now(conv, bot, settings.user_notification_message_on_stuck_conversation)
+        if settings.escalate_on_stuck_conversation:
+            skill = settings.escalation_skill_id_on_stuck_conversation
+            if skill is None:
+                self.log(
+                    conv,
+                    EntryKind.TRANSFER,
+                    "stuck-conversation escalation failed: no escalationSkillIdOnStuckConversation",
+                    note="S1",
+                )
+                return
+            self.deliver_now(conv, bot, settings.escalation_message_on_stuck_conversation)
+            self.route(conv, skill, agent_id=None, context=None, via=f"stuck conversation ({bot})")

@@ -1,0 +1,83 @@
+"""Bot actions become events on the virtual clock; bot messages take delivery time (T4).
+
+Each bot message leaves the bot when its action is due and reaches the consumer
+``message_delivery_ms`` later, one after another per bot; a message that arrives after the
+conversation moved on is marked late, which is how a too-short escalation delay shows (T4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
+from simulator.clock import format_elapsed
+from simulator.cloud.conversation import Conversation, State
+from simulator.cloud.core import CloudCore
+from simulator.transcript import EntryKind
+
+
+class DeliveryMixin(CloudCore):
+    """Schedules what a bot decided and delivers what it says."""
+
+    def schedule(self, conv: Conversation, bot: str, actions: Sequence[Action]) -> None:
+        start = self.clock.now()
+        for action in actions:
+            due = start + timedelta(milliseconds=action.delay_ms)
+            self.clock.call_at(due, self._runner(conv, bot, action), label=type(action).__name__)
+
+    def _runner(self, conv: Conversation, bot: str, action: Action) -> Callable[[], None]:
+        def run() -> None:
+            if not conv.is_open:
+                return
+            if isinstance(action, Say):
+                self._send(conv, bot, action.text, action.options)
+            elif isinstance(action, Escalate):
+                self.escalate(conv, bot, action)
+            elif isinstance(action, AutoTransfer):
+                self.auto_transfer(conv, bot, action)
+            elif isinstance(action, Close):
+                self.close(conv, f'{bot} closed it in "{action.interaction}"')
+
+        return run
+
+    def _send(self, conv: Conversation, bot: str, text: str, options: Sequence[str] = ()) -> None:
+        """A bot message leaves the bot now and reaches the consumer after delivery time."""
+        now = self.clock.now()
+        delivery = timedelta(milliseconds=self.world.platform.message_delivery_ms)
+        free = max(now, conv.outbox_free_at.get(bot, now))
+        arrives = free + delivery
+        conv.outbox_free_at[bot] = arrives
+        holder = conv.participant
+        transfers_before = conv.transfer_count
+        self.messages_sent += 1
+
+        def deliver() -> None:
+            note = None
+            if conv.transfer_count != transfers_before or conv.participant != holder:
+                note = (
+                    f"late: sent at {format_elapsed(now - self.clock.start)}, delivered after"
+                    " the conversation was transferred (T4)"
+                )
+                self.log(
+                    conv,
+                    EntryKind.WARNING,
+                    f'{bot}\'s message "{text}" arrived after the transfer (T4)',
+                )
+            shown = text + (" [" + " | ".join(options) + "]" if options else "")
+            conv.transcript.add(self.clock.now(), EntryKind.BOT, bot, shown, note=note)
+            conv.last_speaker = "bot"
+            self.messages_delivered += 1
+
+        self.clock.call_at(arrives, deliver, label="bot message delivery")
+
+    def deliver_now(self, conv: Conversation, bot: str, text: str, note: str | None = None) -> None:
+        conv.transcript.add(self.clock.now(), EntryKind.BOT, bot, text, note=note)
+        conv.last_speaker = "bot"
+
+    def close(self, conv: Conversation, why: str) -> None:
+        if not conv.is_open:
+            return
+        conv.state = State.CLOSED
+        self.release(conv)
+        self.log(conv, EntryKind.CONVERSATION, f"closed: {why}")
