@@ -136,6 +136,19 @@ def test_project_steps_appear_in_the_catalogue_with_steps_from(pytester: pytest.
         check=False,
     )
     assert "Given(/^the consumer is a VIP$/);" in vscode.stdout
+    # A folder means every conftest.py below it, except in hidden and installed-package folders.
+    for skipped in (".venv/lib", "venv/lib/site-packages/pkg"):
+        (pytester.path / skipped).mkdir(parents=True)
+        (pytester.path / skipped / "conftest.py").write_text("raise RuntimeError('imported')\n")
+    folder = subprocess.run(
+        [sys.executable, "-m", "simulator", "steps", "--steps-from", "."],
+        cwd=pytester.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert folder.returncode == 0, folder.stderr
+    assert "  the consumer is a VIP\n" in folder.stdout
 
 
 def test_steps_from_a_missing_file_is_a_clear_error(pytester: pytest.Pytester) -> None:

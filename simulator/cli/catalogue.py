@@ -263,6 +263,10 @@ def catalogue_json() -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
+#: Folders ``--steps-from FOLDER`` does not look into (installed packages, not the project).
+_SKIPPED = frozenset({"site-packages", "node_modules", "venv", "__pycache__"})
+
+
 def load_project_steps(paths: list[str]) -> None:
     """Import a project's Python files (conftest.py or a folder holding them) so the steps they
     register with ``simulator.steps.step`` appear in the catalogue."""
@@ -276,7 +280,9 @@ def load_project_steps(paths: list[str]) -> None:
             found = sorted(
                 p
                 for p in path.rglob("conftest.py")
-                if not any(part.startswith(".") for part in p.parts)
+                if not any(
+                    part.startswith(".") or part in _SKIPPED for part in p.relative_to(path).parts
+                )
             )
             if not found:
                 raise UserError(f"--steps-from {raw}: no conftest.py in this folder")
