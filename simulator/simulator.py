@@ -149,16 +149,24 @@ class Simulator:
 
     # -- conversations -------------------------------------------------------------------
     def open_conversation(
-        self, *, bot: str | None = None, skill: str | None = None, channel: str = "messaging"
+        self,
+        *,
+        bot: str | None = None,
+        skill: str | None = None,
+        channel: str = "messaging",
+        consumer: dict[str, Any] | None = None,
     ) -> Conversation:
+        """Open a conversation; ``consumer`` (a previous conversation's profile) makes it the
+        same consumer coming back, otherwise a new seeded profile is drawn."""
         try:
             chan = Channel(channel.lower())
         except ValueError:
             raise StepError(
                 f'unknown channel "{channel}": expected "chat" or "messaging"'
             ) from None
-        fake = self.faker
-        consumer = {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
+        if consumer is None:
+            fake = self.faker
+            consumer = {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
         conv = self.platform.open_conversation(
             channel=chan, consumer=consumer, bot=bot, skill=skill
         )

@@ -149,9 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     steps.add_argument(
         "--format",
-        choices=["text", "markdown"],
+        choices=["text", "markdown", "vscode", "pycharm", "json"],
         default="text",
-        help="output format (default text)",
+        help="output format (default text); vscode and pycharm write step patterns for"
+        " editor completion (README, Editor support)",
+    )
+    steps.add_argument(
+        "--steps-from",
+        action="append",
+        metavar="PATH",
+        help="also list the steps a project registers with simulator.steps.step in this"
+        " conftest.py (or every conftest.py under this folder); repeatable",
     )
 
     schema = sub.add_parser(

@@ -16,8 +16,10 @@ _KINDS: dict[str, str] = {
     "float": r'"?(?P<{name}>\d+(?:\.\d+)?)"?',
     "duration": r'"?(?P<{name}>\d+(?:\.\d+)?\s*[A-Za-z]+)"?',
     "clock": r'"?(?P<{name}>\d+:\d\d:\d\d(?:\.\d{{1,3}})?)"?',
-    "list": r'(?P<{name}>"[^"]*"(?:\s*(?:,|and)\s*"[^"]*")*)',
+    "list": r'(?P<{name}>"[^"]*"(?:\s*(?:,|and|or)\s*"[^"]*")*)',
     "word": r"(?P<{name}>[A-Za-z_]+)",
+    # The rest of the line, for steps that wrap another step ("for each utterance, ...").
+    "step": r"(?P<{name}>.+)",
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -35,6 +37,9 @@ class StepDef:
     regex: re.Pattern[str]
     table: bool
     docstring: bool
+    #: Parameters are passed as written, without ``$name`` substitution (steps that take
+    #: another step's text, which is substituted when that step runs).
+    raw: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,22 @@ class StepRegistry:
         section: str,
         table: bool = False,
         docstring: bool = False,
+        raw: bool = False,
     ) -> Callable[[StepFunc], StepFunc]:
         def register(func: StepFunc) -> StepFunc:
             doc = (func.__doc__ or "").strip()
             for template in templates:
                 self.steps.append(
                     StepDef(
-                        template, func, example, section, doc, _compile(template), table, docstring
+                        template,
+                        func,
+                        example,
+                        section,
+                        doc,
+                        _compile(template),
+                        table,
+                        docstring,
+                        raw,
                     )
                 )
             self.match.cache_clear()
@@ -140,12 +154,52 @@ def _strip_quoted(text: str) -> str:
     return re.sub(r'"[^"]*"', "", text)
 
 
+#: Where a scenario's remembered values live in ``Simulator.scratch`` (scripting memory).
+MEMORY_KEY = "_memory"
+
+#: ``$name`` in a quoted parameter is a remembered value; ``$$`` is a literal dollar sign.
+#: ``{$botContext.x}`` (Conversation Builder's own syntax) is left alone.
+_VARIABLE = re.compile(r"\$\$|(?<!\{)\$([A-Za-z_]\w*)")
+
+
+def substitute(text: str, memory: dict[str, str]) -> str:
+    """Replace ``$name`` with the value remembered under ``name``; an unknown name is a
+    ``StepError`` listing the names that are known (so a typo is found at once)."""
+    if "$" not in text:
+        return text
+
+    def value(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name is None:
+            return "$"
+        if name not in memory:
+            from simulator.errors import StepError, did_you_mean
+
+            known = ", ".join(f"${k}" for k in sorted(memory)) or "none yet"
+            hint = (
+                did_you_mean(name, memory)
+                if memory
+                else ('remember one first, e.g. When I remember the bot\'s last reply as "name"')
+            )
+            raise StepError(
+                f'unknown variable "${name}" in "{text}": {hint} (remembered: {known};'
+                " write $$ for a literal dollar sign)"
+            )
+        return memory[name]
+
+    return _VARIABLE.sub(value, text)
+
+
 def call(match: Match, context: Any, table: list[list[str]] | None, doc: str | None) -> None:
     step = match.step
     scratch = getattr(context, "scratch", None)
+    kwargs: dict[str, Any] = dict(match.args)
     if isinstance(scratch, dict):
         scratch["_step_text"] = match.text
-    kwargs: dict[str, Any] = dict(match.args)
+        memory = scratch.get(MEMORY_KEY, {})
+        for key, arg in kwargs.items():
+            if "$" in arg and not step.raw:
+                kwargs[key] = substitute(arg, memory)
     if step.table:
         kwargs["table"] = table
     if step.docstring:
@@ -154,3 +208,86 @@ def call(match: Match, context: Any, table: list[list[str]] | None, doc: str | N
 
 
 REGISTRY = StepRegistry()
+
+
+#: Values that stand in for each placeholder kind when a phrasing is written out as text
+#: (default examples of project steps, editor patterns' self-checks).
+_SAMPLES: dict[str, str] = {
+    "int": "2",
+    "float": "0.5",
+    "duration": "3 minutes",
+    "clock": "00:03:00",
+    "list": '"A", "B"',
+    "word": "name",
+    "step": 'the bot replies "Hello"',
+}
+
+
+def sample_text(template: str) -> str:
+    """The template written out with a plausible value for each placeholder."""
+
+    def fill(m: re.Match[str]) -> str:
+        kind = m.group(2) or "str"
+        return _SAMPLES.get(kind, f'"{m.group(1)}"')
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+#: The section a project's own steps are listed under unless they name one.
+PROJECT_SECTION = "Project steps"
+
+_LIBRARY_PACKAGE = "simulator.steps"
+
+
+def is_library_step(step: StepDef) -> bool:
+    """Whether the step ships with the simulator (as opposed to a project's own)."""
+    module = step.func.__module__
+    return module == _LIBRARY_PACKAGE or module.startswith(_LIBRARY_PACKAGE + ".")
+
+
+def step(
+    *templates: str,
+    example: str | None = None,
+    section: str = PROJECT_SECTION,
+    table: bool = False,
+    docstring: bool = False,
+) -> Callable[[StepFunc], StepFunc]:
+    """Register a project's own step next to the library (call it from ``conftest.py``).
+
+    The function receives the scenario's ``Simulator`` first, then one keyword argument per
+    placeholder (``{name}`` is a quoted text, ``{n:int}``, ``{d:duration}``, ``{t:clock}``...),
+    plus ``table`` / ``doc`` when asked for. Such a step is matched by the same single pytest-bdd
+    definition as the library, so it gets ``$name`` substitution, appears in ``simulator steps
+    --steps-from conftest.py`` and in the did-you-mean list of an undefined step. Registering the
+    same phrasing again (a conftest imported twice) replaces the earlier function; a phrasing the
+    library already understands is an error, since the library's step would always win.
+    """
+    if not templates:
+        raise TypeError("step() needs at least one phrasing")
+    from simulator.errors import StepError, did_you_mean
+    from simulator.steps import load_library
+
+    load_library()
+    for template in templates:
+        for m in _PLACEHOLDER.finditer(template):
+            kind = m.group(2) or "str"
+            if kind not in _KINDS:
+                raise StepError(
+                    f'step "{template}": unknown placeholder kind "{kind}":'
+                    f" {did_you_mean(kind, _KINDS)}"
+                )
+    REGISTRY.steps[:] = [
+        s for s in REGISTRY.steps if is_library_step(s) or s.template not in templates
+    ]
+    REGISTRY.match.cache_clear()
+    for template in templates:
+        existing = REGISTRY.match(sample_text(template))
+        if existing is not None and is_library_step(existing.step):
+            raise StepError(
+                f'step "{template}" is already a library step ("{existing.step.template}"),'
+                " which would always be used instead; choose other words"
+            )
+    shown = example or f"Given {sample_text(templates[0])}"
+    return REGISTRY.step(
+        *templates, example=shown, section=section, table=table, docstring=docstring
+    )
