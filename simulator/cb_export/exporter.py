@@ -194,7 +194,7 @@ class _Exporter:
         for index, message in enumerate(messages):
             message["chatBotId"] = self.bot_id
             message["group"] = group
-            message["status"] = "ACTIVE"
+            message.setdefault("status", "ACTIVE")
             if index > 0:
                 message["prevMessageId"] = messages[index - 1]["id"]
             if index + 1 < len(messages):
@@ -328,7 +328,7 @@ class _Exporter:
         elif rule.api_result is not None:
             conditions = _api_result(rule.api_result.upper())
         elif rule.unsupported is not None:
-            conditions = [{"matchType": "UNSUPPORTED"}]
+            conditions = [{"matchType": "UNSUPPORTED", "unsupported": rule.unsupported}]
         else:
             no_match: dict[str, Any] = {}
             if rule.fallback_message is not None:

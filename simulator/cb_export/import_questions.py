@@ -171,6 +171,9 @@ class QuestionImport(ImporterBase):
             r.notes.append(f'interaction "{m.name}": rule "{label}" names an unknown intent')
             return {"unsupported": f"intent id {intent_id} is not in associatedIntents"}
         r.notes.append(f'interaction "{m.name}": rule "{label}" has condition {kind}')
+        if kind == "UNSUPPORTED":  # written by the simulator's own exporter
+            kept = r.text(conditions[0].get("unsupported"), f"{rule.where}.conditions[0]")
+            return {"unsupported": kept or "condition UNSUPPORTED is not modelled"}
         return {"unsupported": f"condition {kind or '(none)'} is not modelled"}
 
     def variables(self, rule: Rule) -> dict[str, str]:
