@@ -109,3 +109,41 @@ Feature: Conditions and rules of exported bots run as written
       Sorry, I could not find anything for that.
       Thanks for your feedback!
       """
+
+  Scenario: A tenant bot's rule with variable conditions that must all hold
+    Given a tenant defined as:
+      """
+      bots:
+        - name: Gate
+          dialogs:
+            - name: Entry
+              starter: {patterns: ["enter"]}
+              interactions:
+                - text: "Checking..."
+                  set: {tier: "gold", age: "17"}
+                - text: "Never sent."
+                  disabled: true
+                - question: "Password?"
+                  rules:
+                    - name: adult gold
+                      pattern: "*open*"
+                      conditions:
+                        - {name: tier, op: equals, value: GOLD}
+                        - {name: age, op: greater_than, value: "17"}
+                      conditions_match: all
+                      next: welcome
+                    - no_match: true
+                      fallback_message: "Access denied, {$userMessage} is not enough."
+                      next: end
+                - name: welcome
+                  text: "Welcome in."
+      """
+    When the consumer opens a conversation with bot "Gate"
+    And the consumer says "enter"
+    Then the bot replies exactly:
+      """
+      Checking...
+      Password?
+      """
+    When the consumer says "open sesame"
+    Then the bot replies "Access denied, open sesame is not enough."

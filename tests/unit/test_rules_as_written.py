@@ -219,3 +219,28 @@ def test_show_command_prints_and_a_missing_file_is_an_input_error(
     assert capsys.readouterr().out == table_of_contents(str(RULES_BOT))
     assert main(["show", "no/such/file.yaml"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_a_jump_to_an_unknown_id_is_a_note_warned_and_logged_when_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _doc()
+    _message(doc, "quiz right")["responseMatches"][0]["action"] = {
+        "name": "INTERACTION",
+        "value": "no-such-message",
+    }
+    export = tmp_path / "rules.json"
+    export.write_text(json.dumps(doc), encoding="utf-8")
+    what = "jump to unknown interaction id no-such-message; it goes to the next interaction"
+    assert _interaction(parse_export(doc).bot, "quiz right").notes == [what]
+    tenant = tmp_path / "tenant.yaml"
+    tenant.write_text(f"bots:\n  - export: {json.dumps(str(export))}\n", encoding="utf-8")
+    main(["check", str(tenant)])
+    assert f'dialog "Quiz", interaction "quiz right": {what}' in capsys.readouterr().out
+    sim = Simulator(base_dir=tmp_path)
+    sim.load(tenant)
+    sim.open_conversation(bot="Rules")
+    sim.say("quiz")
+    assert what not in sim.transcript_text()
+    sim.say("Paris")
+    assert f'Rules: interaction "quiz right" is not run as written: {what}' in sim.transcript_text()
