@@ -42,6 +42,7 @@ def lint_world(world: World) -> list[LintWarning]:
     for bot in world.bots.values():
         warnings.extend(_unreachable_dialogs(bot))
         warnings.extend(_shadowed_starters(bot))
+        warnings.extend(not_run_warnings(bot))
         escalates = False
         for dialog in bot.dialogs:
             preceding = 0
@@ -105,6 +106,29 @@ def lint_world(world: World) -> list[LintWarning]:
                     )
                 )
         warnings.extend(_group_overlaps(world, group.name, group.members))
+    return warnings
+
+
+def not_run_warnings(bot: CompiledBot) -> list[LintWarning]:
+    """R3: what an imported bot holds that the simulator cannot run (interaction notes and
+    rules with an unsupported condition); the runtime logs the same when it reaches them."""
+    warnings: list[LintWarning] = []
+    for dialog in bot.dialogs:
+        for inter in dialog.interactions:
+            d = inter.definition
+            where = f'bot "{bot.name}", dialog "{dialog.name}", interaction "{inter.name}"'
+            whats = list(d.notes)
+            if d.unsupported is not None:
+                whats.append(f"interaction type {d.unsupported} is not supported; it is skipped")
+            whats += [
+                f'rule "{r.name or i + 1}": {r.unsupported}; the rule never matches'
+                for i, r in enumerate(d.rules)
+                if r.unsupported is not None
+            ]
+            warnings += [
+                LintWarning("R3", f"{where}: {what}", bot.name, bot.file, bot.line)
+                for what in whats
+            ]
     return warnings
 
 

@@ -33,6 +33,7 @@ class CompiledRule:
     patterns: PatternSet | None = None
     regex: re.Pattern[str] | None = None
     exact: frozenset[str] = frozenset()
+    exclude: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -169,6 +170,9 @@ class CompiledBot:
             for s in sources:
                 self._check_pattern(s, field + ".pattern")
             compiled.patterns = PatternSet([compile_pattern(s) for s in sources])
+        words = "|".join(re.escape(w.strip()) for w in rule.exclude if w.strip())
+        if words:
+            compiled.exclude = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
         if rule.regex is not None:
             try:
                 compiled.regex = compile_regex(rule.regex)

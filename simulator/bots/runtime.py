@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
-from simulator.bots.variables import render, walk
+from simulator.bots.variables import condition_holds, render, walk
 from simulator.nlu import IntentScore, MatchLevel, level_for
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
@@ -28,6 +28,8 @@ from simulator.tenant.schema import (
 from simulator.transcript import EntryKind
 
 DEFAULT_FALLBACK_TEXT = "Not able to understand your question. Can you please re-phrase it?"
+#: What the platform sends when an API call fails and no failure rule takes it.
+DEFAULT_API_FAILURE_TEXT = "Sorry, I could not find anything for that."
 
 #: Interactions walked in one turn before the bot is considered to loop.
 MAX_STEPS_PER_TURN = 500
@@ -82,6 +84,30 @@ class Close:
 Action = Say | Escalate | AutoTransfer | Close
 
 
+@dataclass(frozen=True)
+class ApiRequest:
+    """The request an API integration makes, with every reference filled in."""
+
+    integration: str
+    method: str
+    url: str
+    body: str | None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A stub's answer: the HTTP status and the JSON body (None when the call failed)."""
+
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        """Success as the platform counts it: status 200 or 201."""
+        return self.status in (200, 201)
+
+
 @dataclass
 class GroupMatch:
     receiver: str
@@ -105,7 +131,9 @@ class BotHost(Protocol):
 
     def group_receiver(self, bot: CompiledBot, text: str) -> GroupMatch | None: ...
 
-    def call_api(self, bot: CompiledBot, integration: ApiIntegration) -> Any: ...
+    def call_api(
+        self, bot: CompiledBot, integration: ApiIntegration, request: ApiRequest
+    ) -> ApiResponse: ...
 
     def run_code(
         self, session: BotSession, code: str, phase: str, interaction: str
@@ -143,6 +171,8 @@ class BotSession:
         self.current_intent: str | None = None
         self.last_user_message = ""
         self.api_results: dict[str, Any] = {}
+        #: Custom data fields of the integrations called so far, by integration name.
+        self.custom_fields: dict[str, dict[str, Any]] = {}
         #: Set by bot code (setTriggerNextMessage): the interaction to play next.
         self.trigger_next_message: str | None = None
 
@@ -168,6 +198,7 @@ class BotSession:
             user_message=self.last_user_message,
             conversation_id=self.host.conversation_id,
             lookup=self._lookup,
+            fields=self.custom_fields,
         )
         for name in result.missing:
             self.host.log(
@@ -325,11 +356,17 @@ class BotSession:
     def _answer(self, pending: Pending, text: str, turn: Turn) -> None:
         inter = pending.dialog.interactions[pending.index]
         no_match: CompiledRule | None = None
-        for rule in inter.rules:
-            if rule.rule.no_match:
-                no_match = no_match or rule
+        # Intent rules first, then the others in order; no-match rules last (as on the platform).
+        ordered = sorted(inter.rules, key=lambda r: 0 if r.rule.intent is not None else 1)
+        for rule in ordered:
+            if rule.rule.unsupported is not None:
+                self._unsupported_rule(inter, rule)
                 continue
-            if self._rule_matches(rule, text):
+            if rule.rule.no_match:
+                if no_match is None and self._conditions_hold(rule, inter.name):
+                    no_match = rule
+                continue
+            if self._rule_matches(rule, text) and self._conditions_hold(rule, inter.name):
                 self._follow_answer(pending, inter, rule, text, turn)
                 return
         found = self._find_starter(text, use_group=False)
@@ -351,14 +388,47 @@ class BotSession:
         # Not an expected answer: the fallback runs and the question stays open (B8).
         self._fallback(turn, f'not an expected answer to "{inter.name}"')
 
+    def _unsupported_rule(self, inter: CompiledInteraction, rule: CompiledRule) -> None:
+        self.host.log(
+            EntryKind.ERROR,
+            f'{self.bot.name}: rule "{rule.rule.name or _describe_rule(rule)}" of'
+            f' "{inter.name}" is not run by the simulator ({rule.rule.unsupported}); it does not'
+            " match",
+            bot=self.bot.name,
+        )
+
+    def _conditions_hold(self, rule: CompiledRule, where: str) -> bool:
+        """A rule's variable conditions: a plain name is a bot variable, anything with braces
+        a template; ``any`` needs one to hold, ``all`` every one (none: true)."""
+        conditions = rule.rule.conditions
+        if not conditions:
+            return True
+        results = []
+        for c in conditions:
+            template = c.name if "{" in c.name else None
+            left = self.render(template, where) if template else self.variables.get(c.name, "")
+            results.append(condition_holds(c.op, left, self.render(c.value, where)))
+        held = any(results) if rule.rule.conditions_match == "any" else all(results)
+        self.host.log(
+            EntryKind.DIALOG,
+            f'{self.bot.name}: variable conditions of rule "{rule.rule.name or _describe_rule(rule)}"'
+            f" {'hold' if held else 'do not hold'}",
+            bot=self.bot.name,
+        )
+        return held
+
     def _rule_matches(self, rule: CompiledRule, text: str) -> bool:
         r = rule.rule
+        if rule.exclude is not None and rule.exclude.search(text) is not None:
+            return False
         if rule.patterns is not None:
             return rule.patterns.first_match(text) is not None
         if rule.regex is not None:
             return rule.regex.search(text) is not None
         if r.exact is not None:
             return text.strip().lower() in rule.exact
+        if r.api_result is not None:
+            return False
         if r.intent is not None:
             return any(
                 s.intent == r.intent and s.level >= MatchLevel.GOOD
@@ -389,6 +459,9 @@ class BotSession:
         if rule is not None:
             for name, value in rule.rule.set.items():
                 self.set_variable(name, self.render(value, inter.name), f"rule {label}")
+            if rule.rule.fallback_message:
+                message = self.render(rule.rule.fallback_message, inter.name)
+                turn.actions.append(Say(message, turn.delay_ms, pending.dialog.name, inter.name))
         target = rule.rule.next if rule is not None else d.next
         self._walk(pending.dialog, self._next_index(pending.dialog, inter, target, turn), turn)
 
@@ -470,6 +543,21 @@ class BotSession:
                 return
             inter = dialog.interactions[index]
             d = inter.definition
+            if d.disabled:
+                self.host.log(
+                    EntryKind.DIALOG,
+                    f'{self.bot.name} skips disabled interaction "{inter.name}"',
+                    bot=self.bot.name,
+                )
+                index += 1
+                continue
+            for note in d.notes:
+                self.host.log(
+                    EntryKind.ERROR,
+                    f'{self.bot.name}: interaction "{inter.name}" is not run as written: {note}',
+                    bot=self.bot.name,
+                    dialog=dialog.name,
+                )
             turn.delay_ms += d.delay_ms
             for name, value in d.set.items():
                 self.set_variable(name, self.render(value, inter.name), f'set in "{inter.name}"')
@@ -566,15 +654,21 @@ class BotSession:
                     settings, dialog, inter, turn, source=f'integration "{integration.name}"'
                 )
                 return None
-            result = self.host.call_api(self.bot, integration)
+            response = self.host.call_api(
+                self.bot, integration, self._request(integration, inter.name)
+            )
+            result = response.body if response.ok else None
             self.api_results[integration.name] = result
             if integration.response_variable:
                 self.api_results[integration.response_variable] = result
+            fields: dict[str, Any] = {}
+            self.custom_fields[integration.name] = fields
             for key, template in integration.custom_data.items():
+                fields[key] = self._field_value(template, inter.name)
                 self.set_variable(
                     key, self.render(template, inter.name), f'integration "{integration.name}"'
                 )
-            return self._next_index(dialog, inter, d.next, turn)
+            return self._after_api(dialog, inter, response, turn)
         # Unsupported imported interaction: say so, never skip silently.
         self.host.log(
             EntryKind.ERROR,
@@ -584,6 +678,62 @@ class BotSession:
             dialog=dialog.name,
         )
         return self._next_index(dialog, inter, d.next, turn)
+
+    def _request(self, integration: ApiIntegration, where: str) -> ApiRequest:
+        body = integration.body
+        return ApiRequest(
+            integration=integration.name,
+            method=integration.method.upper(),
+            url=self.render(integration.url, where),
+            body=self.render(body, where) if body is not None else None,
+            headers=tuple((k, self.render(v, where)) for k, v in integration.headers.items()),
+        )
+
+    def _field_value(self, template: str, where: str) -> Any:
+        """A custom data field: the JSON value itself when the field is one reference (a list
+        for ``[i]``), else the rendered text."""
+        stripped = template.strip()
+        if stripped.startswith("{$.") and stripped.endswith("}") and stripped.count("{") == 1:
+            inner = stripped[3:-1]
+            root, _, _ = inner.partition(".")
+            root = root.split("[", 1)[0]
+            path = inner[len(root) :]
+            return self._lookup(root, path)
+        return self.render(template, where)
+
+    def _after_api(
+        self,
+        dialog: CompiledDialog,
+        inter: CompiledInteraction,
+        response: ApiResponse,
+        turn: Turn,
+    ) -> int | None:
+        """The integration's result rules: the first whose status and variable conditions
+        hold decides; a failure nothing takes sends the platform's default failure text."""
+        status = "success" if response.ok else "failure"
+        for rule in inter.rules:
+            if rule.rule.unsupported is not None:
+                self._unsupported_rule(inter, rule)
+                continue
+            if rule.rule.api_result != status or not self._conditions_hold(rule, inter.name):
+                continue
+            label = rule.rule.name or f"API result {status}"
+            self.host.log(
+                EntryKind.DIALOG,
+                f'{self.bot.name} follows rule {label} of "{inter.name}"'
+                f" (HTTP status {response.status})",
+                bot=self.bot.name,
+            )
+            for name, value in rule.rule.set.items():
+                self.set_variable(name, self.render(value, inter.name), f"rule {label}")
+            return self._next_index(dialog, inter, rule.rule.next, turn)
+        if not response.ok:
+            if inter.definition.on_failure is not None:
+                return self._next_index(dialog, inter, inter.definition.on_failure, turn)
+            turn.actions.append(
+                Say(DEFAULT_API_FAILURE_TEXT, turn.delay_ms, dialog.name, inter.name)
+            )
+        return self._next_index(dialog, inter, inter.definition.next, turn)
 
     def _escalate(
         self,
@@ -662,7 +812,7 @@ def score_intents(
 
 def _describe_rule(rule: CompiledRule) -> str:
     r = rule.rule
-    for key in ("pattern", "regex", "exact", "intent"):
+    for key in ("pattern", "regex", "exact", "intent", "api_result"):
         value = getattr(r, key)
         if value is not None:
             return f"{key} {value!r}"

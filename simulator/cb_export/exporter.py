@@ -118,6 +118,12 @@ class _Exporter:
                 )
                 if integration.transform is not None:
                     entry["transformResultsScript"] = integration.transform
+                if integration.headers:
+                    entry["headers"] = [
+                        {"key": k, "value": v} for k, v in integration.headers.items()
+                    ]
+                if integration.body is not None:
+                    entry["postBody"] = integration.body
             else:
                 entry["integrationType"] = ESCALATION_RESPONDER
                 entry["tangoContextEnabled"] = integration.transfer_bot_context
@@ -188,7 +194,7 @@ class _Exporter:
         for index, message in enumerate(messages):
             message["chatBotId"] = self.bot_id
             message["group"] = group
-            message["status"] = "ACTIVE"
+            message.setdefault("status", "ACTIVE")
             if index > 0:
                 message["prevMessageId"] = messages[index - 1]["id"]
             if index + 1 < len(messages):
@@ -253,10 +259,18 @@ class _Exporter:
         ):
             if value is not None:
                 message[key] = value
+        if i.disabled:
+            message["status"] = "INACTIVE"
+        if i.notes:
+            ext["notes"] = list(i.notes)
         if i.question is not None and i.rules:
             message["responseMatches"] = [self._rule(dialog, r, ids) for r in i.rules]
             if i.next != "next":
                 ext["next"] = i.next
+        elif i.integration is not None and i.rules:
+            message["responseMatches"] = [self._rule(dialog, r, ids) for r in i.rules] + [
+                _rule([], self._action(i.next, ids), i.set, name=None)
+            ]
         elif i.on_failure is not None:
             message["responseMatches"] = [
                 _rule(_api_result("SUCCESS"), self._action(i.next, ids), i.set, name="Success"),
@@ -311,9 +325,27 @@ class _Exporter:
                     },
                 }
             ]
+        elif rule.api_result is not None:
+            conditions = _api_result(rule.api_result.upper())
+        elif rule.unsupported is not None:
+            conditions = [{"matchType": "UNSUPPORTED", "unsupported": rule.unsupported}]
         else:
-            conditions = [{"matchType": "NO_MATCH", "noMatch": {}}]
-        return _rule(conditions, self._action(rule.next, ids), rule.set, name=rule.name)
+            no_match: dict[str, Any] = {}
+            if rule.fallback_message is not None:
+                no_match["fallbackMessage"] = rule.fallback_message
+            conditions = [{"matchType": "NO_MATCH", "noMatch": no_match}]
+        for c in conditions:
+            for key in ("patternMatch", "regexMatch"):
+                if key in c and rule.exclude:
+                    c[key]["excludeKeywords"] = list(rule.exclude)
+        out = _rule(conditions, self._action(rule.next, ids), rule.set, name=rule.name)
+        if rule.conditions:
+            out["contextConditions"] = [
+                {"matchType": c.op.upper(), "contextName": c.name, "value": c.value}
+                for c in rule.conditions
+            ]
+            out["contextMatchConditionType"] = rule.conditions_match.upper()
+        return out
 
     def _action(self, target: str, ids: dict[str, str]) -> dict[str, str]:
         if target.startswith("dialog:"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from simulator.cb_export.format import EXTENSION
 from simulator.cb_export.reader import Group, Message, Reader, Rule
 
 
@@ -24,6 +25,30 @@ class ImporterBase(ABC):
         self.groups: dict[str, Group] = {}
         self.messages: dict[str, Message] = {}
         self.intents_by_id: dict[str, str] = {}
+        #: Notes on a message found while mapping its actions, by message id (R3).
+        self.action_notes: dict[str, list[str]] = {}
+
+    def unmapped(self, out: dict[str, Any], m: Message, what: str) -> None:
+        """R3: something of message ``m`` the simulator cannot run as written. It goes into
+        the interaction's ``notes`` (``simulator check`` warns, the transcript logs it when
+        the interaction is reached) and into the import's notes."""
+        out.setdefault("notes", []).append(what)
+        self.r.notes.append(f'interaction "{m.name}": {what}')
+
+    def flush_action_notes(self, m: Message, out: dict[str, Any]) -> None:
+        """Move the notes ``action`` left for message ``m`` into its interaction, and mark it
+        disabled when the export says so (``status`` other than ACTIVE, or ``disabled``)."""
+        ext = m.data.get(EXTENSION)
+        kept = ext.get("notes") if isinstance(ext, dict) else None
+        written = self.r.texts(kept, f"{m.where}.{EXTENSION}.notes")
+        for what in [*self.action_notes.pop(m.id, []), *written]:
+            notes = out.setdefault("notes", [])
+            if what not in notes:
+                notes.append(what)
+        status = self.r.text(m.data.get("status"), f"{m.where}.status")
+        disabled = m.data.get("disabled") is True or m.data.get("isDisabled") is True
+        if disabled or (status is not None and status.upper() in ("INACTIVE", "DISABLED")):
+            out["disabled"] = True
 
     @abstractmethod
     def intents(self) -> list[dict[str, Any]]:
@@ -79,6 +104,10 @@ class ImporterBase(ABC):
     @abstractmethod
     def question_rules(self, g: Group, index: int, out: dict[str, Any]) -> None:
         """A question's ``responseMatches[]`` as rules (``import_questions``)."""
+
+    @abstractmethod
+    def rule_conditions(self, rule: Rule, m: Message) -> dict[str, Any]:
+        """A rule's ``contextConditions`` as variable conditions (``import_questions``)."""
 
     @abstractmethod
     def variables(self, rule: Rule) -> dict[str, str]:

@@ -58,6 +58,7 @@ class IntegrationImport(ImporterBase):
                 api["url"] = url
             if response_variable:
                 api["response_variable"] = response_variable
+            api.update(self._request_parts(entry, where))
             transform = r.text(
                 entry.get("transformResultsScript"), f"{where}.transformResultsScript"
             )
@@ -67,6 +68,24 @@ class IntegrationImport(ImporterBase):
                 api["custom_data"] = custom
             result.append(api)
         return result
+
+    def _request_parts(self, entry: dict[str, Any], where: str) -> dict[str, Any]:
+        """Headers and post body of an API responder, as written (references are filled in
+        when the bot calls it)."""
+        r = self.r
+        parts: dict[str, Any] = {}
+        headers: dict[str, str] = {}
+        for j, raw in enumerate(r.lst(entry.get("headers"), f"{where}.headers")):
+            h = r.obj(raw, f"{where}.headers[{j}]")
+            key = r.text(h.get("key") or h.get("name"), f"{where}.headers[{j}].key")
+            if key:
+                headers[key] = r.text(h.get("value"), f"{where}.headers[{j}].value") or ""
+        if headers:
+            parts["headers"] = headers
+        body = r.text(entry.get("postBody"), f"{where}.postBody")
+        if body is not None and body.strip():
+            parts["body"] = body
+        return parts
 
     def integration_name(self, m: Message, content: dict[str, Any]) -> str:
         r = self.r

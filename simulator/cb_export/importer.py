@@ -36,8 +36,9 @@ The mapping (see the module ``simulator.cb_export.format`` for the export keys):
 Interactions are named by their export ``name``, the name Conversation Builder shows and bot code
 passes to ``setTriggerNextMessage``; when several in a dialog share a name, the first keeps it
 and the others are named by their id (with a note).
-Context conditions of rules and exclude keywords of rule patterns have no equivalent in the
-model; they are dropped and reported in ``ImportResult.notes``.
+Context conditions of rules become variable conditions, exclude keywords of rule patterns
+``Rule.exclude``; what the simulator cannot run is kept (``Rule.unsupported``, interaction
+``notes``), warned by ``simulator check`` and reported in ``ImportResult.notes`` (R3).
 """
 
 from __future__ import annotations

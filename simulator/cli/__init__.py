@@ -34,6 +34,7 @@ commands in a nutshell:
   simulator run                       run every scenario under features/
   simulator run features/x.feature --tags "smoke and not slow" -n auto
   simulator check fixtures/bank.yaml  load a tenant file and print best-practice warnings
+  simulator show bot-export.json      a bot's dialogs, interactions, rules and integrations
   simulator steps --format markdown   the step catalogue (docs/steps.md)
   simulator schema -o tenant.schema.json
   simulator chat fixtures/bank.yaml --bot Routing
@@ -139,6 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default text)"
     )
+
+    show = sub.add_parser(
+        "show",
+        help="print a bot's table of contents (export or tenant file)",
+        description=(
+            "Print each bot's dialogs, starters (patterns, intents), interactions with their\n"
+            "types and next steps, choices, rules, integrations and transfer targets."
+        ),
+        formatter_class=_Formatter,
+    )
+    show.add_argument("file", metavar="FILE", help="a Conversation Builder export or a tenant file")
 
     steps = sub.add_parser(
         "steps",
@@ -270,6 +282,10 @@ def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
         from simulator.cli.check import check_command
 
         return check_command(args)
+    if command == "show":
+        from simulator.cli.show import show_command
+
+        return show_command(args)
     if command == "steps":
         from simulator.cli.catalogue import steps_command
 

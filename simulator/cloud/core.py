@@ -21,6 +21,8 @@ from typing import Any
 from simulator.bots.compiled import CompiledBot
 from simulator.bots.runtime import (
     Action,
+    ApiRequest,
+    ApiResponse,
     AutoTransfer,
     BotSession,
     Escalate,
@@ -96,6 +98,9 @@ class CloudCore(ABC):
         }
         self.queues: dict[str, list[str]] = {s: [] for s in world.skills}
         self.api_stubs: dict[str, Callable[[], Any]] = {}
+        #: Stubs by request (``hooks.RequestStub``), and every request bots made (``hooks``).
+        self.api_request_stubs: list[Any] = []
+        self.api_requests: list[tuple[str, ApiRequest]] = []
         self.chooser: Chooser | None = None
         self.choices: list[tuple[str, str, list[str], int]] = []
         self.code_runner: Callable[[Conversation, BotSession, str, str, str], list[str]] | None = (
@@ -261,8 +266,14 @@ class CloudCore(ABC):
         """The bot of the group that should take this message, if any (``group_hooks``)."""
 
     @abstractmethod
-    def call_api(self, conv: Conversation, bot: CompiledBot, integration: ApiIntegration) -> Any:
-        """The stubbed result of an API integration (``hooks``)."""
+    def call_api(
+        self,
+        conv: Conversation,
+        bot: CompiledBot,
+        integration: ApiIntegration,
+        request: ApiRequest,
+    ) -> ApiResponse:
+        """The stubbed answer to an API integration's request (``hooks``)."""
 
     @abstractmethod
     def run_code(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.bots.compiled import CompiledBot
-from simulator.bots.runtime import BotSession, GroupMatch
+from simulator.bots.runtime import ApiRequest, ApiResponse, BotSession, GroupMatch
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.core import CloudCore
 from simulator.tenant.schema import ApiIntegration, ContextOperation
@@ -38,8 +38,10 @@ class Host:
     def group_receiver(self, bot: CompiledBot, text: str) -> GroupMatch | None:
         return self.cloud.group_receiver(self.conv, bot, text)
 
-    def call_api(self, bot: CompiledBot, integration: ApiIntegration) -> Any:
-        return self.cloud.call_api(self.conv, bot, integration)
+    def call_api(
+        self, bot: CompiledBot, integration: ApiIntegration, request: ApiRequest
+    ) -> ApiResponse:
+        return self.cloud.call_api(self.conv, bot, integration, request)
 
     def run_code(self, session: BotSession, code: str, phase: str, interaction: str) -> list[str]:
         return self.cloud.run_code(self.conv, session, code, phase, interaction)

@@ -10,8 +10,10 @@ import copy
 import json
 from typing import Any
 
+from simulator.bots.runtime import ApiRequest
 from simulator.cb_export import load_export
-from simulator.errors import StepError, UnknownNameError
+from simulator.cloud.hooks import RequestStub
+from simulator.errors import ExpectationFailed, StepError, UnknownNameError
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY
 from simulator.transcript import EntryKind
@@ -69,8 +71,6 @@ def integration_returns(sim: Simulator, name: str, doc: str | None) -> None:
 class FailingStub:
     """An API stub whose calls fail with an HTTP status: no result, no transform script."""
 
-    failed = True
-
     def __init__(self, sim: Simulator, name: str, status: int) -> None:
         self.sim = sim
         self.name = name
@@ -100,3 +100,119 @@ def integration_fails(sim: Simulator, name: str, status: str) -> None:
         raise StepError(f"an HTTP status is between 100 and 599 (got {code})")
     _check_integration(sim, name)
     sim.platform.api_stubs[name] = FailingStub(sim, name, code)
+
+
+# -- requests: stubbing by request and asserting what bots asked for -------------------------
+def _split_request(text: str) -> tuple[str, str]:
+    """``"GET https://x/1"`` -> ("GET", "https://x/1"); the method is required."""
+    method, _, url = text.strip().partition(" ")
+    method = method.upper()
+    if not url.strip() or method not in HTTP_METHODS:
+        raise StepError(
+            f'a request is written as "METHOD URL", for example "GET https://api.example.com/'
+            f'orders/42"; got "{text}" (methods: {", ".join(HTTP_METHODS)})'
+        )
+    return method, url.strip()
+
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _json_doc(doc: str | None, what: str) -> Any:
+    if doc is None:
+        raise StepError(f"{what} needs a JSON docstring below it")
+    try:
+        return json.loads(doc)
+    except json.JSONDecodeError as exc:
+        raise StepError(
+            f"{what}: the docstring is not valid JSON: {exc.msg} (line {exc.lineno}, column"
+            f" {exc.colno})"
+        ) from None
+
+
+@step(
+    "a request {request} returns:",
+    "a request {request} with body {body} returns:",
+    example='Given a request "GET https://api.example.com/orders/42" returns:\n  """\n'
+    '  {"status": "shipped"}\n  """',
+    section=INTEGRATIONS,
+    docstring=True,
+)
+def request_returns(sim: Simulator, request: str, doc: str | None, body: str | None = None) -> None:
+    """Stub by request: a call whose method and URL (after {$botContext...} references are
+    filled in; * in the URL matches anything) and, if given, body (equal JSON, or equal text)
+    match answers this JSON. Request stubs come before stubs by integration name; one with a
+    body before one without; the one given last first."""
+    method, url = _split_request(request)
+    parsed = _json_doc(doc, f'"a request "{request}" returns:"')
+    sim.platform.api_request_stubs.append(RequestStub(method, url, body, 200, parsed))
+
+
+@step(
+    "a request {request} fails with status {status:int}",
+    "a request {request} with body {body} fails with status {status:int}",
+    example='Given a request "GET https://api.example.com/orders/0" fails with status 404',
+    section=INTEGRATIONS,
+)
+def request_fails(sim: Simulator, request: str, status: str, body: str | None = None) -> None:
+    """Stub by request: a matching call fails with this HTTP status (its failure rules run;
+    without one the bot says the platform's "Sorry, I could not find anything for that.")."""
+    method, url = _split_request(request)
+    code = int(status)
+    if not 100 <= code <= 599 or code in (200, 201):
+        raise StepError(
+            f"a failing HTTP status is between 100 and 599, not 200 or 201 (got {code})"
+        )
+    sim.platform.api_request_stubs.append(RequestStub(method, url, body, code, None))
+
+
+def _requests_of(sim: Simulator, name: str) -> list[ApiRequest]:
+    _check_integration(sim, name)
+    return [r for _, r in sim.platform.api_requests if r.integration == name]
+
+
+def _listing(requests: list[ApiRequest]) -> str:
+    if not requests:
+        return "it was not called"
+    lines = [
+        f"  {r.method} {r.url}" + (f" with body {r.body}" if r.body is not None else "")
+        for r in requests
+    ]
+    return "its requests were:\n" + "\n".join(lines)
+
+
+@step(
+    "integration {name} was called with {request}",
+    "integration {name} was called with {request} and body:",
+    example='Then integration "getOrders" was called with "GET https://api.example.com/orders/42"',
+    section=INTEGRATIONS,
+    docstring=True,
+)
+def integration_called_with(sim: Simulator, name: str, request: str, doc: str | None) -> None:
+    """Some call of the integration used this method and URL (after references were filled
+    in; * matches anything) and, with a docstring, this body (equal JSON, or equal text)."""
+    method, url = _split_request(request)
+    made = _requests_of(sim, name)
+    for r in made:
+        if RequestStub(method, url, doc, 200, None).matches(r):
+            return
+    wanted = f"{method} {url}" + (f" with body {doc}" if doc is not None else "")
+    raise ExpectationFailed(
+        f'expected integration "{name}" to be called with {wanted}; {_listing(made)}'
+    )
+
+
+@step(
+    "integration {name} was called {count:int} times",
+    "integration {name} was called {count:int} time",
+    example='Then integration "getOrders" was called 1 time',
+    section=INTEGRATIONS,
+)
+def integration_called_times(sim: Simulator, name: str, count: str) -> None:
+    """How many times bots called the integration in this scenario."""
+    made = _requests_of(sim, name)
+    if len(made) != int(count):
+        raise ExpectationFailed(
+            f'expected integration "{name}" to be called {count} time(s), it was called'
+            f" {len(made)} time(s); {_listing(made)}"
+        )
