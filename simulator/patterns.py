@@ -272,7 +272,212 @@ def _render(nodes: tuple[_Node, ...], i: int) -> str:
 
 
 def _to_regex_source(source: str) -> str:
+    """The whole pattern as one backtracking regex: the executable statement of the semantics.
+
+    Matching never uses it (it costs polynomial time on long messages when a group sits
+    between two stars); the property tests and ``benchmarks/pattern_matching.py`` compare the
+    linear matcher below against it.
+    """
     return _translate(_Parser(source).parse())
+
+
+# --------------------------------------------------------------------------- linear matching
+#
+# A pattern is a union of "flat" alternatives: sequences of star-free *segments* separated by
+# stars (a group that contains a star is distributed into the union; other groups stay inside
+# their segment). A segment matches strings of bounded width, and its lookarounds inspect at
+# most one character outside the text it covers, so whether it matches a given stretch depends
+# on the message alone. Hence greedy matching is exact: the first segment must start at 0, the
+# last must end at the end, and every segment in between may take the match that ENDS
+# earliest after the previous one, because whatever the rest can match from a later end it
+# can also match from an earlier one (the star in between absorbs the gap). Each segment costs
+# one forward ``re.search`` plus a handful of bounded checks, so a pattern costs
+# O(len(message) x len(pattern)), never a power of the message length.
+
+# Distributing star-containing groups multiplies alternatives; hand-written patterns stay far
+# below this, and the error tells the author to split the pattern.
+_MAX_ALTERNATIVES = 256
+
+
+class StepCounter:
+    """Counts regex invocations made by the linear matcher (for operation-count tests).
+
+    Each invocation scans the message once with a star-free regex, so a count that does not
+    grow with the message length is what "linear" means here.
+    """
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+
+STEPS = StepCounter()
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    regex: str
+    low: int
+    high: int
+
+
+def _has_star(node: _Node) -> bool:
+    if node is _Token.STAR:
+        return True
+    if isinstance(node, _Group):
+        return any(_has_star(n) for alt in node.alternates for n in alt)
+    return False
+
+
+def _widths(nodes: tuple[_Node, ...], i: int) -> tuple[int, int]:
+    """Fewest and most characters node ``i`` (star-free) can match, in its context."""
+    node = nodes[i]
+    if isinstance(node, _Literal):
+        return len(node.text), len(node.text)
+    if isinstance(node, _Group):
+        bounds = [
+            (
+                sum(_widths(alt, k)[0] for k in range(len(alt))),
+                sum(_widths(alt, k)[1] for k in range(len(alt))),
+            )
+            for alt in node.alternates
+        ]
+        return min(b[0] for b in bounds), max(b[1] for b in bounds)
+    rendered = _space(nodes, i)  # a SPACE; stars never reach here
+    if rendered == " ":
+        return 1, 1
+    return (0, 1) if rendered == _FLEXIBLE_SPACE else (0, 0)
+
+
+class _TooManyAlternatives(Exception):
+    pass
+
+
+def _flatten(nodes: tuple[_Node, ...]) -> list[tuple[_Piece | None, ...]]:
+    """Distribute star-containing groups: a list of piece sequences, ``None`` for a star.
+
+    Pieces are rendered exactly as ``_translate`` renders them, in their own sequence's
+    context, so the union means what the backtracking regex means.
+    """
+    results: list[tuple[_Piece | None, ...]] = [()]
+    for i, node in enumerate(nodes):
+        options: list[tuple[_Piece | None, ...]]
+        if node is _Token.STAR:
+            options = [(None,)]
+        elif isinstance(node, _Group) and _has_star(node):
+            options = [flat for alt in node.alternates for flat in _flatten(alt)]
+        else:
+            low, high = _widths(nodes, i)
+            options = [(_Piece(_render(nodes, i), low, high),)]
+        results = [r + o for r in results for o in options]
+        if len(results) > _MAX_ALTERNATIVES:
+            raise _TooManyAlternatives
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A star-free stretch of a flat alternative, with the regexes that locate it."""
+
+    low: int
+    high: int
+    search: re.Pattern[str]  # the segment alone, to find its leftmost occurrence
+    inner: re.Pattern[str]  # ... followed by exactly one more character (see _covers)
+    final: re.Pattern[str]  # ... ending the message
+
+    @classmethod
+    def build(cls, pieces: list[_Piece]) -> _Segment:
+        body = "(?:" + "".join(p.regex for p in pieces) + ")"
+        return cls(
+            sum(p.low for p in pieces),
+            sum(p.high for p in pieces),
+            re.compile(body, _FLAGS),
+            re.compile(body + r"(?=.\Z)", _FLAGS),
+            re.compile(body + r"\Z", _FLAGS),
+        )
+
+    @property
+    def fixed(self) -> bool:
+        return self.low == self.high
+
+    def covers(self, text: str, start: int, end: int) -> bool:
+        """Whether the segment matches exactly ``text[start:end]``.
+
+        Lookarounds see one character either side, so a window with that much context
+        decides it; ``match(window, 1)`` keeps ``\\A`` from matching inside the message.
+        """
+        STEPS.steps += 1
+        low = start - 1 if start else 0
+        if end < len(text):
+            return self.inner.match(text[low : end + 1], start - low) is not None
+        return self.final.match(text[low:end], start - low) is not None
+
+    def earliest_end_from(self, text: str, pos: int) -> int | None:
+        """The smallest end of a match that starts at ``pos`` or later."""
+        STEPS.steps += 1
+        found = self.search.search(text, pos)
+        if found is None:
+            return None
+        first, best = found.start(), found.end()
+        if self.fixed:
+            return best  # one width: the leftmost start also ends first
+        # A match ending before ``best`` starts at or after ``first`` (the leftmost start) and
+        # spans at most ``high`` characters: a window bounded by the pattern, not the message.
+        for end in range(first + self.low, best):
+            for start in range(max(first, end - self.high), end - self.low + 1):
+                if self.covers(text, start, end):
+                    return end
+        return best
+
+
+def _match_segments(segments: tuple[_Segment, ...], text: str) -> bool:
+    size = len(text)
+    head = segments[0]
+    if len(segments) == 1:
+        return head.low <= size <= head.high and head.covers(text, 0, size)
+    pos = next(
+        (w for w in range(head.low, min(head.high, size) + 1) if head.covers(text, 0, w)), None
+    )
+    for middle in segments[1:-1]:
+        if pos is None:
+            return False
+        pos = middle.earliest_end_from(text, pos)
+    if pos is None:
+        return False
+    tail = segments[-1]
+    return any(
+        tail.covers(text, size - w, size) for w in range(tail.low, min(tail.high, size - pos) + 1)
+    )
+
+
+def _split(flat: tuple[_Piece | None, ...]) -> tuple[_Segment, ...]:
+    groups: list[list[_Piece]] = [[]]
+    for piece in flat:
+        if piece is None:
+            groups.append([])
+        else:
+            groups[-1].append(piece)
+    return tuple(_Segment.build(g) for g in groups)
+
+
+def _fast_regex(alternatives: tuple[tuple[_Segment, ...], ...]) -> str | None:
+    """One regex equivalent to the greedy matcher, when every middle segment has one width.
+
+    Then the leftmost occurrence is also the earliest-ending one, and the atomic group
+    ``(?>.*?segment)`` commits to it, so the regex engine never revisits a star: linear,
+    and several patterns can be fused into one regex call (see ``PatternSet``).
+    """
+    rendered = []
+    for segments in alternatives:
+        if not all(s.fixed for s in segments[1:-1]):
+            return None
+        parts = [segments[0].search.pattern]
+        if len(segments) > 1:
+            parts += [f"(?>.*?{s.search.pattern})" for s in segments[1:-1]]
+            parts.append(".*" + segments[-1].search.pattern)
+        rendered.append("".join(parts))
+    return "(?:" + "|".join(rendered) + ")"
 
 
 # --------------------------------------------------------------------------- public API
@@ -282,18 +487,42 @@ def _to_regex_source(source: str) -> str:
 class Pattern:
     """One compiled dialog-starter pattern; construction validates ``source``.
 
-    Equality and hashing use ``source`` only, so patterns can key dictionaries.
+    Equality and hashing use ``source`` only, so patterns can key dictionaries. ``regex``
+    is a linear regex equivalent to the pattern when one exists (the common case), else
+    None and ``matches`` runs the greedy segment matcher.
     """
 
     source: str
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _alternatives: tuple[tuple[_Segment, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(_to_regex_source(self.source), _FLAGS))
+        nodes = _Parser(self.source).parse()
+        try:
+            flats = _flatten(nodes)
+        except _TooManyAlternatives:
+            raise PatternSyntaxError(
+                self.source,
+                max(self.source.find("("), 0),
+                f'groups containing "*" combine into more than {_MAX_ALTERNATIVES} '
+                "alternatives (split it into several patterns)",
+                anchor="from the group at",
+            ) from None
+        alternatives = tuple(_split(flat) for flat in flats)
+        fast = _fast_regex(alternatives)
+        object.__setattr__(self, "_alternatives", alternatives)
+        object.__setattr__(self, "regex", None if fast is None else re.compile(fast, _FLAGS))
 
     def matches(self, text: str) -> bool:
         """Whether the whole message, normalised, matches this pattern."""
-        return self.regex.fullmatch(normalise_message(text)) is not None
+        return self.matches_normalised(normalise_message(text))
+
+    def matches_normalised(self, message: str) -> bool:
+        """``matches`` for a message already passed through ``normalise_message``."""
+        if self.regex is not None:
+            STEPS.steps += 1
+            return self.regex.fullmatch(message) is not None
+        return any(_match_segments(segments, message) for segments in self._alternatives)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -305,22 +534,33 @@ def compile_pattern(source: str) -> Pattern:
 class PatternSet:
     """An ordered list of patterns where the first match wins, as dialog starters do.
 
-    All patterns are fused into one alternation ``(p0)|(p1)|...`` matched with
-    ``fullmatch``. The regex engine tries alternatives strictly in order and only moves on
-    when an alternative cannot match the whole message, so the matching group is always
-    the first pattern in list order that matches. Because pattern bodies contain only
-    non-capturing groups, ``Match.lastindex - 1`` is that pattern's index.
+    Consecutive patterns that have a linear ``regex`` are fused into one alternation
+    ``(p0)|(p1)|...`` matched with ``fullmatch``. The regex engine tries alternatives strictly
+    in order and only moves on when an alternative cannot match the whole message, so the
+    matching group is the first pattern in list order that matches; because pattern bodies
+    contain only non-capturing groups, ``Match.lastindex - 1`` is its index within the run.
+    Patterns without such a regex are tried on their own, in their place in the order.
     """
 
-    __slots__ = ("_patterns", "_regex")
+    __slots__ = ("_patterns", "_runs")
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self._patterns = tuple(patterns)
-        if self._patterns:
-            fused = "|".join(f"({p.regex.pattern})" for p in self._patterns)
-            self._regex: re.Pattern[str] | None = re.compile(fused, _FLAGS)
-        else:
-            self._regex = None
+        self._runs: list[tuple[int, re.Pattern[str] | Pattern]] = []
+        run: list[Pattern] = []
+        for index, pattern in enumerate(self._patterns):
+            if pattern.regex is not None:
+                run.append(pattern)
+                continue
+            self._flush(run, index)
+            self._runs.append((index, pattern))
+        self._flush(run, len(self._patterns))
+
+    def _flush(self, run: list[Pattern], end: int) -> None:
+        if run:
+            fused = "|".join(f"({p.regex.pattern})" for p in run if p.regex is not None)
+            self._runs.append((end - len(run), re.compile(fused, _FLAGS)))
+            run.clear()
 
     @property
     def patterns(self) -> tuple[Pattern, ...]:
@@ -334,13 +574,17 @@ class PatternSet:
 
     def first_match(self, text: str) -> int | None:
         """Index of the first pattern that matches ``text``, or None when none does."""
-        regex = self._regex
-        if regex is None:
-            return None
-        found = regex.fullmatch(" ".join(text.split()))
-        if found is None or found.lastindex is None:
-            return None
-        return found.lastindex - 1
+        message = " ".join(text.split())
+        for start, matcher in self._runs:
+            if isinstance(matcher, Pattern):
+                if matcher.matches_normalised(message):
+                    return start
+                continue
+            STEPS.steps += 1
+            found = matcher.fullmatch(message)
+            if found is not None and found.lastindex is not None:
+                return start + found.lastindex - 1
+        return None
 
 
 @functools.lru_cache(maxsize=4096)
