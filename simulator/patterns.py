@@ -20,11 +20,11 @@ semantics explicit and reports every mistake with a column:
 * A space at the edge of a group (``(hi | hello) there``) merges with a neighbouring space
   instead of demanding two, so stray spaces around ``|`` do not silently break a pattern.
 
-Patterns are translated into Python regular expressions by a small recursive-descent
-parser (literal runs between two stars become atomic groups so that many-star patterns
-stay linear; a group between stars can still cost polynomial time on long messages);
-``PatternSet`` then fuses a bot's patterns into one regex so that picking the first
-matching starter costs one regex call per message rather than one per pattern.
+Patterns are parsed by a small recursive-descent parser. Their meaning is stated once, as
+a backtracking regex (``_to_regex_source``), but matching uses a greedy segment matcher
+that is linear in the message for ANY pattern (see "linear matching" below); where an
+equivalent linear regex exists, ``PatternSet`` fuses a bot's patterns into one regex so
+that picking the first matching starter costs one regex call per message.
 """
 
 from __future__ import annotations
