@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from simulator import errors
-from simulator.steps import library  # noqa: F401 - registers the steps
-from simulator.steps import registry
+from simulator.steps import (
+    library,  # noqa: F401 - registers the steps
+    registry,
+)
 from simulator.steps.registry import REGISTRY
 
 
