@@ -7,7 +7,7 @@ SequenceMatcher is given instead of timing anything.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -20,7 +20,7 @@ from simulator.steps.registry import REGISTRY
 
 
 class _Recorder(difflib.SequenceMatcher):  # type: ignore[type-arg]
-    lengths: list[int] = []
+    lengths: ClassVar[list[int]] = []
 
     def set_seq1(self, a: Any) -> None:
         _Recorder.lengths.append(len(a))
