@@ -320,6 +320,9 @@ class _Piece:
     regex: str
     low: int
     high: int
+    # Fixed-width pieces whose union is this one (empty when fixed or not splittable); they
+    # let a variable-width segment become a few fixed-width ones for the fast regex.
+    variants: tuple[_Piece, ...] = ()
 
 
 def _has_star(node: _Node) -> bool:
@@ -350,6 +353,29 @@ def _widths(nodes: tuple[_Node, ...], i: int) -> tuple[int, int]:
     return (0, 1) if rendered == _FLEXIBLE_SPACE else (0, 0)
 
 
+def _variants(nodes: tuple[_Node, ...], i: int, low: int, high: int) -> tuple[_Piece, ...]:
+    """Split a variable-width node into fixed-width pieces, when each part is fixed-width.
+
+    A flexible space is " " or a zero-width merge; a group's alternates are bucketed by
+    width (their order inside an alternation does not change whether it can match).
+    """
+    if low == high:
+        return ()
+    node = nodes[i]
+    if node is _Token.SPACE:
+        return (_Piece(" ", 1, 1), _Piece(r"(?:(?<= )|\A|\Z)", 0, 0))
+    if not isinstance(node, _Group):
+        return ()
+    buckets: dict[int, list[str]] = {}
+    for alt in node.alternates:
+        bounds = [_widths(alt, k) for k in range(len(alt))]
+        width = sum(b[0] for b in bounds)
+        if width != sum(b[1] for b in bounds):
+            return ()
+        buckets.setdefault(width, []).append(_translate(alt))
+    return tuple(_Piece("(?:" + "|".join(r) + ")", w, w) for w, r in sorted(buckets.items()))
+
+
 class _TooManyAlternatives(Exception):
     pass
 
@@ -369,7 +395,8 @@ def _flatten(nodes: tuple[_Node, ...]) -> list[tuple[_Piece | None, ...]]:
             options = [flat for alt in node.alternates for flat in _flatten(alt)]
         else:
             low, high = _widths(nodes, i)
-            options = [(_Piece(_render(nodes, i), low, high),)]
+            piece = _Piece(_render(nodes, i), low, high, _variants(nodes, i, low, high))
+            options = [(piece,)]
         results = [r + o for r in results for o in options]
         if len(results) > _MAX_ALTERNATIVES:
             raise _TooManyAlternatives
@@ -461,7 +488,31 @@ def _split(flat: tuple[_Piece | None, ...]) -> tuple[_Segment, ...]:
     return tuple(_Segment.build(g) for g in groups)
 
 
-def _fast_regex(alternatives: tuple[tuple[_Segment, ...], ...]) -> str | None:
+# How many fixed-width alternatives the fast regex may unfold a pattern into.
+_MAX_FAST_ALTERNATIVES = 16
+
+
+def _fixed_middles(flats: list[tuple[_Piece | None, ...]]) -> list[tuple[_Segment, ...]] | None:
+    """The flat alternatives with every variable piece between two stars replaced by each of
+    its fixed-width variants, or None when some piece cannot be split or too many result."""
+    out: list[tuple[_Piece | None, ...]] = []
+    for flat in flats:
+        stars = [k for k, piece in enumerate(flat) if piece is None]
+        expanded: list[tuple[_Piece | None, ...]] = [()]
+        for k, piece in enumerate(flat):
+            options: tuple[_Piece | None, ...] = (piece,)
+            if piece is not None and piece.low != piece.high and stars and stars[0] < k < stars[-1]:
+                if not piece.variants:
+                    return None
+                options = piece.variants
+            expanded = [(*e, o) for e in expanded for o in options]
+            if len(out) + len(expanded) > _MAX_FAST_ALTERNATIVES:
+                return None
+        out.extend(expanded)
+    return [_split(flat) for flat in out]
+
+
+def _fast_regex(alternatives: Sequence[tuple[_Segment, ...]]) -> str | None:
     """One regex equivalent to the greedy matcher, when every middle segment has one width.
 
     Then the leftmost occurrence is also the earliest-ending one, and the atomic group
@@ -510,6 +561,9 @@ class Pattern:
             ) from None
         alternatives = tuple(_split(flat) for flat in flats)
         fast = _fast_regex(alternatives)
+        if fast is None:
+            fixed = _fixed_middles(flats)
+            fast = None if fixed is None else _fast_regex(fixed)
         object.__setattr__(self, "_alternatives", alternatives)
         object.__setattr__(self, "regex", None if fast is None else re.compile(fast, _FLAGS))
 

@@ -12,7 +12,8 @@ import pytest
 
 from simulator.patterns import STEPS, PatternSet, compile_pattern
 
-_HARD = "*(i|me)*(want|need)*(with|to)*(agent|human)*"
+_HARD = "*(i|me)*(want|need)*(with|to)*(agent|human)*"  # unfolded into a linear regex
+_WIDE = "*(i|me)*(a|an)*(want|needs)*(with|to)*(the|a)*(agent|humans)*"  # greedy matcher
 
 
 def _steps(source: str, text: str) -> tuple[bool, int]:
@@ -21,12 +22,13 @@ def _steps(source: str, text: str) -> tuple[bool, int]:
     return result, STEPS.steps - before
 
 
-@pytest.mark.parametrize("tail", ["", " so i need to talk to a human"])
-def test_steps_do_not_grow_with_the_message(tail: str) -> None:
+@pytest.mark.parametrize("tail", ["", " so i need a lot to talk with the humans"])
+@pytest.mark.parametrize("source", [_HARD, _WIDE])
+def test_steps_do_not_grow_with_the_message(source: str, tail: str) -> None:
     counts = []
     for size in (1_000, 10_000, 1_000_000):
         text = ("i want " * (size // 7 + 1))[:size] + tail
-        matched, steps = _steps(_HARD, text)
+        matched, steps = _steps(source, text)
         assert matched is bool(tail)
         counts.append(steps)
     assert counts[0] == counts[1] == counts[2], counts
@@ -35,7 +37,7 @@ def test_steps_do_not_grow_with_the_message(tail: str) -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["* a * a * a * b *", "*a*a*a*a*b", "* my * order * status *", "(x|*a*a*a*a*b)", _HARD],
+    ["* a * a * a * b *", "*a*a*a*a*b", "* my * order * status *", "(x|*a*a*a*a*b)", _HARD, _WIDE],
 )
 def test_one_megabyte_messages_are_matched(source: str) -> None:
     for text in ["a " * 500_000, "a" * 1_000_000, "my order " * 120_000]:
@@ -46,7 +48,7 @@ def test_one_megabyte_messages_are_matched(source: str) -> None:
 
 def test_pattern_set_costs_one_call_per_fused_run() -> None:
     patterns = PatternSet(
-        [compile_pattern(s) for s in ["hello *", "* my order *", _HARD, "bye", "(hi|hey) *"]]
+        [compile_pattern(s) for s in ["hello *", "* my order *", _WIDE, "bye", "(hi|hey) *"]]
     )
     before = STEPS.steps
     assert patterns.first_match("hey " + "x " * 500_000) == 4
