@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import pytest
 from hypothesis import given
@@ -67,12 +68,14 @@ _ALPHABET = st.sampled_from([*"ab()[]\\*+?{},|^$.:>#=", "(?:", "(?>", "{2}", "{1
 
 @given(st.lists(_ALPHABET, max_size=12).map("".join))
 def test_the_guard_accepts_or_explains_any_valid_regex(source: str) -> None:
-    try:
-        re.compile(source)
-    except re.error:
-        return
-    try:
-        compile_regex(source)
-    except PatternSyntaxError as exc:
-        assert "nested repeat" in str(exc)
-        assert 0 <= exc.position < len(source) and source[exc.position] == "("
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # "possible nested set" and friends
+        try:
+            re.compile(source)
+        except re.error:
+            return
+        try:
+            compile_regex(source)
+        except PatternSyntaxError as exc:
+            assert "nested repeat" in str(exc)
+            assert 0 <= exc.position < len(source) and source[exc.position] == "("
