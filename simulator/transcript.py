@@ -91,51 +91,81 @@ class ExaminedCounter:
 EXAMINED = ExaminedCounter()
 
 
+class _Index:
+    """What Then steps ask about a transcript, brought up to date only when asked."""
+
+    def __init__(self) -> None:
+        self.done = 0  # entries[:done] are indexed
+        self.consumer_count = 0
+        self.since_consumer: list[Entry] = []  # visible entries after the last consumer one
+        self.by_kind: dict[EntryKind, list[int]] = {}
+        self.visible_texts: set[str] = set()
+        self.dialogs: dict[str, list[Entry]] = {}
+        self.dialog_keys: set[tuple[str, str | None]] = set()
+
+    def catch_up(self, entries: list[Entry]) -> None:
+        new = entries[self.done :]
+        EXAMINED.entries += len(new)
+        for position, entry in enumerate(new, self.done):
+            kind = entry.kind
+            self.by_kind.setdefault(kind, []).append(position)
+            if kind is EntryKind.CONSUMER:
+                self.consumer_count += 1
+                self.since_consumer = []
+            elif kind in VISIBLE:
+                self.since_consumer.append(entry)
+                self.visible_texts.add(entry.text)
+            elif kind is EntryKind.DIALOG and "dialog" in entry.details:
+                dialog = entry.details["dialog"]
+                self.dialogs.setdefault(dialog, []).append(entry)
+                self.dialog_keys.update(((dialog, None), (dialog, entry.details.get("bot"))))
+        self.done += len(new)
+
+
 class Transcript:
-    """Append-only list of entries of one conversation, with indexes kept up to date on append.
+    """Append-only list of entries of one conversation, with indexes for the Then steps.
 
     Then steps ask the same few questions after every turn (what arrived since the consumer's
     last message, was this text ever shown, did this dialog start); answering them from
-    indexes instead of re-reading ``entries`` keeps turn 10,000 as cheap as turn 10.
-    ``entries`` must only grow through ``add``.
+    indexes instead of re-reading ``entries`` keeps turn 10,000 as cheap as turn 10. The
+    indexes read only the entries added since the last question, so ``add`` (the engine's hot
+    path) pays nothing for them. ``entries`` must only grow through ``add``.
     """
 
     def __init__(self, conversation_id: str, start: datetime) -> None:
         self.conversation_id = conversation_id
         self.start = start
         self.entries: list[Entry] = []
-        self.consumer_count = 0
-        self._since_consumer: list[Entry] = []  # visible entries after the last consumer one
-        self._by_kind: dict[EntryKind, list[int]] = {}
-        self._visible_texts: dict[str, int] = {}
-        self._dialogs: dict[str, list[Entry]] = {}
-        self._dialog_keys: set[tuple[str, str | None]] = set()
-        self._dialog_searched: dict[tuple[str, str], int] = {}
+        self._index: _Index | None = None
         self._rendered: list[str] = []  # rendered lines of entries[: len(_rendered)]
         self._searched: dict[str, int] = {}  # text -> lines searched so far, -1 once found
+        self._dialog_searched: dict[tuple[str, str], int] = {}
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
         elapsed = round((at - self.start).total_seconds() * 1000)
         entry = Entry(
             at, elapsed, kind, actor, text, {k: v for k, v in details.items() if v is not None}
         )
-        self._by_kind.setdefault(kind, []).append(len(self.entries))
         self.entries.append(entry)
-        if kind is EntryKind.CONSUMER:
-            self.consumer_count += 1
-            self._since_consumer = []
-        elif entry.visible:
-            self._since_consumer.append(entry)
-            self._visible_texts[text] = self._visible_texts.get(text, 0) + 1
-        elif kind is EntryKind.DIALOG and "dialog" in entry.details:
-            dialog = entry.details["dialog"]
-            self._dialogs.setdefault(dialog, []).append(entry)
-            self._dialog_keys.update(((dialog, None), (dialog, entry.details.get("bot"))))
         return entry
+
+    def _indexed(self) -> _Index:
+        index = self._index
+        if index is None:
+            index = self._index = _Index()
+        if index.done < len(self.entries):
+            index.catch_up(self.entries)
+        return index
+
+    @property
+    def consumer_count(self) -> int:
+        """How many consumer messages the transcript holds."""
+        return self._indexed().consumer_count
 
     def of_kind(self, *kinds: EntryKind) -> list[Entry]:
         """Entries of these kinds in transcript order; costs the number returned."""
-        lists = [self._by_kind.get(k, []) for k in dict.fromkeys(kinds)]
+        index = self._indexed()
+        lists = [index.by_kind.get(k, []) for k in dict.fromkeys(kinds)]
         positions = lists[0] if len(lists) == 1 else sorted(i for ids in lists for i in ids)
         EXAMINED.entries += len(positions)
         return [self.entries[i] for i in positions]
@@ -145,13 +175,14 @@ class Transcript:
 
     def visible_since_consumer(self) -> list[Entry]:
         """Bot and agent messages since the consumer's last message (or the start)."""
-        EXAMINED.entries += len(self._since_consumer)
-        return list(self._since_consumer)
+        since = self._indexed().since_consumer
+        EXAMINED.entries += len(since)
+        return list(since)
 
     def has_visible_text(self, text: str) -> bool:
         """Whether any bot or agent message so far had exactly this text."""
         EXAMINED.entries += 1
-        return text in self._visible_texts
+        return text in self._indexed().visible_texts
 
     def dialog_starts(self) -> list[Entry]:
         """Every dialog entry that names a dialog, in order (for failure messages)."""
@@ -160,7 +191,7 @@ class Transcript:
     def dialog_started(self, dialog: str, bot: str | None = None) -> bool:
         """Whether ``dialog`` started (in ``bot``, when given) at some point so far."""
         EXAMINED.entries += 1
-        return (dialog, bot) in self._dialog_keys
+        return (dialog, bot) in self._indexed().dialog_keys
 
     def dialog_reason_contains(self, dialog: str, needle: str) -> bool:
         """Whether some start of ``dialog`` has ``needle`` in its text (its reason).
@@ -171,7 +202,7 @@ class Transcript:
         start = self._dialog_searched.get(key, 0)
         if start < 0:
             return True
-        entries = self._dialogs.get(dialog, [])
+        entries = self._indexed().dialogs.get(dialog, [])
         EXAMINED.entries += len(entries) - start
         found = any(needle in e.text for e in entries[start:])
         self._dialog_searched[key] = -1 if found else len(entries)
