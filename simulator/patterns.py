@@ -41,6 +41,7 @@ __all__ = [
     "PatternSyntaxError",
     "compile_pattern",
     "compile_regex",
+    "guard_regex",
     "normalise_message",
 ]
 
@@ -718,6 +719,26 @@ def _nested_quantifier(source: str) -> tuple[int, int] | None:
     return None
 
 
+def guard_regex(source: str) -> None:
+    """Refuse a regular expression that nests unbounded repeats (see ``_nested_quantifier``).
+
+    Public so every place that runs a user's regular expression (question rules, steps that
+    search replies) can apply the same load-time guard and message.
+    """
+    nested = _nested_quantifier(source)
+    if nested is not None:
+        group, inner = nested
+        raise PatternSyntaxError(
+            source,
+            group,
+            f"nested repeat (the group repeats, and so does its part at column {inner + 1};"
+            " that takes exponential time on some long messages, so repeat once: write"
+            " (a+)+ as a+, (\\w+\\s?)+ as [\\w\\s]+)",
+            kind="regular expression",
+            anchor="in the group at",
+        )
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_regex(source: str) -> re.Pattern[str]:
     """Compile a "regular expression" question rule (use with ``search``, case-insensitive).
@@ -731,16 +752,5 @@ def compile_regex(source: str) -> re.Pattern[str]:
     except re.error as exc:
         position = exc.pos if exc.pos is not None else 0
         raise PatternSyntaxError(source, position, exc.msg, kind="regular expression") from exc
-    nested = _nested_quantifier(source)
-    if nested is not None:
-        group, inner = nested
-        raise PatternSyntaxError(
-            source,
-            group,
-            f"nested repeat (the group repeats, and so does its part at column {inner + 1};"
-            " that takes exponential time on some long messages, so repeat once: write"
-            " (a+)+ as a+, (\\w+\\s?)+ as [\\w\\s]+)",
-            kind="regular expression",
-            anchor="in the group at",
-        )
+    guard_regex(source)
     return compiled

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.patterns import PatternSyntaxError, compile_regex
+from simulator.patterns import PatternSyntaxError, compile_regex, guard_regex
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,10 @@ def test_the_guard_accepts_or_explains_any_valid_regex(source: str) -> None:
         except PatternSyntaxError as exc:
             assert "nested repeat" in str(exc)
             assert 0 <= exc.position < len(source) and source[exc.position] == "("
+
+
+def test_guard_regex_is_usable_on_its_own() -> None:
+    # For other places that run a user's regex with their own flags (e.g. step arguments).
+    guard_regex(r"order (\d+) is ready")
+    with pytest.raises(PatternSyntaxError, match="nested repeat"):
+        guard_regex(r"order (\d+)+ is ready")
