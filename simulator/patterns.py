@@ -492,6 +492,12 @@ def _split(flat: tuple[_Piece | None, ...]) -> tuple[_Segment, ...]:
 # How many fixed-width alternatives the fast regex may unfold a pattern into.
 _MAX_FAST_ALTERNATIVES = 16
 
+#: Messages longer than this skip the fused regex: its ``(?>.*?segment)`` steps through the
+#: message one character at a time (per alternative), while the greedy matcher's
+#: ``re.search`` per segment skips ahead to candidate characters. Both are linear; on short
+#: messages one fused call beats several searches, on long ones the searches win.
+LONG_MESSAGE = 2048
+
 
 def _fixed_middles(flats: list[tuple[_Piece | None, ...]]) -> list[tuple[_Segment, ...]] | None:
     """The flat alternatives with every variable piece between two stars replaced by each of
@@ -574,7 +580,7 @@ class Pattern:
 
     def matches_normalised(self, message: str) -> bool:
         """``matches`` for a message already passed through ``normalise_message``."""
-        if self.regex is not None:
+        if self.regex is not None and len(message) <= LONG_MESSAGE:
             STEPS.steps += 1
             return self.regex.fullmatch(message) is not None
         return any(_match_segments(segments, message) for segments in self._alternatives)
@@ -630,6 +636,11 @@ class PatternSet:
     def first_match(self, text: str) -> int | None:
         """Index of the first pattern that matches ``text``, or None when none does."""
         message = " ".join(text.split())
+        if len(message) > LONG_MESSAGE:
+            for index, pattern in enumerate(self._patterns):
+                if pattern.matches_normalised(message):
+                    return index
+            return None
         for start, matcher in self._runs:
             if isinstance(matcher, Pattern):
                 if matcher.matches_normalised(message):

@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator.patterns import (
+    LONG_MESSAGE,
     PatternSet,
     PatternSyntaxError,
     _match_segments,
@@ -81,3 +82,20 @@ def test_too_many_star_group_combinations_is_a_syntax_error() -> None:
     else:
         raise AssertionError("expected a PatternSyntaxError")
     assert compile_pattern("(a*|b)" * 8).matches("a" * 8)  # 256 is still fine
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SOURCES, _TEXTS, _TEXTS)
+def test_long_messages_take_the_greedy_path_with_the_same_answer(
+    source: str, head: str, tail: str
+) -> None:
+    # Above LONG_MESSAGE, matches() skips the fused regex; where that regex exists (it is
+    # linear, so it can serve as the comparison at this size) both must agree.
+    pattern = compile_pattern(source)
+    text = head + " x" * (LONG_MESSAGE // 2 + 1) + tail
+    if pattern.regex is None:
+        return
+    assert len(normalise_message(text)) > LONG_MESSAGE
+    expected = pattern.regex.fullmatch(normalise_message(text)) is not None
+    assert pattern.matches(text) is expected
+    assert PatternSet([pattern]).first_match(text) == (0 if expected else None)
