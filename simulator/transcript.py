@@ -173,6 +173,12 @@ class Transcript:
     def visible(self) -> list[Entry]:
         return self.of_kind(*VISIBLE)
 
+    def last_of_kind(self, kind: EntryKind) -> Entry | None:
+        """The latest entry of this kind (e.g. the consumer's last message), in O(1)."""
+        positions = self._indexed().by_kind.get(kind)
+        EXAMINED.entries += 1
+        return self.entries[positions[-1]] if positions else None
+
     def visible_since_consumer(self) -> list[Entry]:
         """Bot and agent messages since the consumer's last message (or the start)."""
         since = self._indexed().since_consumer

@@ -86,3 +86,21 @@ def test_transcript_contains_reads_each_line_once_per_query() -> None:
     assert t.contains_text("nowhere")
     assert t.contains_text("routing bot.\n00:00")  # across lines: falls back to the full text
     assert t.render().count("\n") == len(t.entries) - 1
+
+
+def test_last_of_kind_reads_one_entry() -> None:
+    sim = Simulator(base_dir=ROOT)
+    library.load_tenant(sim, "fixtures/bank.yaml")
+    library.open_with_bot(sim, "Routing")
+    library.consumer_says(sim, "hello")
+    library.consumer_says(sim, "hello again")
+    t = sim.conversation().transcript
+    t.consumer_count  # noqa: B018 - brings the index up to date
+    before = transcript.EXAMINED.entries
+    last_consumer = t.last_of_kind(transcript.EntryKind.CONSUMER)
+    last_bot = t.last_of_kind(transcript.EntryKind.BOT)
+    assert transcript.EXAMINED.entries - before == 2
+    assert last_consumer is not None and last_consumer.text == "hello again"
+    bots = [e for e in t.entries if e.kind is transcript.EntryKind.BOT]
+    assert last_bot is bots[-1]
+    assert t.last_of_kind(transcript.EntryKind.ERROR) is None
