@@ -11,15 +11,23 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+#: Characters of a name (and of each candidate) that "did you mean" compares.
+COMPARE_LIMIT = 200
+
 
 def nearest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Return the candidates closest to ``name`` so an error can say "did you mean".
 
     Case is ignored for the comparison because users mistype case more than anything else.
+    Both sides are cut to ``COMPARE_LIMIT`` characters first: difflib costs about the product
+    of the lengths, and a name that long is never a typo of a short one anyway.
     """
     pool = sorted(set(candidates))
-    lowered = {c.lower(): c for c in pool}
-    found = difflib.get_close_matches(name.lower(), list(lowered), n=limit, cutoff=0.5)
+    lowered: dict[str, str] = {}
+    for c in pool:
+        lowered[c.lower()[:COMPARE_LIMIT]] = c
+    key = name.lower()[:COMPARE_LIMIT]
+    found = difflib.get_close_matches(key, list(lowered), n=limit, cutoff=0.5)
     return [lowered[f] for f in found]
 
 

@@ -75,13 +75,71 @@ class Entry:
         }
 
 
+class ExaminedCounter:
+    """Counts entries that Then-step queries look at (for operation-count regression tests).
+
+    A step whose count grows with the length of the conversation is what makes a long
+    scenario quadratic; tests/perf_counts bounds this number instead of timing anything.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        self.entries = 0
+
+
+EXAMINED = ExaminedCounter()
+
+
+class _Index:
+    """What Then steps ask about a transcript, brought up to date only when asked."""
+
+    def __init__(self) -> None:
+        self.done = 0  # entries[:done] are indexed
+        self.consumer_count = 0
+        self.since_consumer: list[Entry] = []  # visible entries after the last consumer one
+        self.by_kind: dict[EntryKind, list[int]] = {}
+        self.visible_texts: set[str] = set()
+        self.dialogs: dict[str, list[Entry]] = {}
+        self.dialog_keys: set[tuple[str, str | None]] = set()
+
+    def catch_up(self, entries: list[Entry]) -> None:
+        new = entries[self.done :]
+        EXAMINED.entries += len(new)
+        for position, entry in enumerate(new, self.done):
+            kind = entry.kind
+            self.by_kind.setdefault(kind, []).append(position)
+            if kind is EntryKind.CONSUMER:
+                self.consumer_count += 1
+                self.since_consumer = []
+            elif kind in VISIBLE:
+                self.since_consumer.append(entry)
+                self.visible_texts.add(entry.text)
+            elif kind is EntryKind.DIALOG and "dialog" in entry.details:
+                dialog = entry.details["dialog"]
+                self.dialogs.setdefault(dialog, []).append(entry)
+                self.dialog_keys.update(((dialog, None), (dialog, entry.details.get("bot"))))
+        self.done += len(new)
+
+
 class Transcript:
-    """Append-only list of entries of one conversation."""
+    """Append-only list of entries of one conversation, with indexes for the Then steps.
+
+    Then steps ask the same few questions after every turn (what arrived since the consumer's
+    last message, was this text ever shown, did this dialog start); answering them from
+    indexes instead of re-reading ``entries`` keeps turn 10,000 as cheap as turn 10. The
+    indexes read only the entries added since the last question, so ``add`` (the engine's hot
+    path) pays nothing for them. ``entries`` must only grow through ``add``.
+    """
 
     def __init__(self, conversation_id: str, start: datetime) -> None:
         self.conversation_id = conversation_id
         self.start = start
         self.entries: list[Entry] = []
+        self._index: _Index | None = None
+        self._rendered: list[str] = []  # rendered lines of entries[: len(_rendered)]
+        self._searched: dict[str, int] = {}  # text -> lines searched so far, -1 once found
+        self._dialog_searched: dict[tuple[str, str], int] = {}
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
         elapsed = round((at - self.start).total_seconds() * 1000)
@@ -91,14 +149,96 @@ class Transcript:
         self.entries.append(entry)
         return entry
 
+    def _indexed(self) -> _Index:
+        index = self._index
+        if index is None:
+            index = self._index = _Index()
+        if index.done < len(self.entries):
+            index.catch_up(self.entries)
+        return index
+
+    @property
+    def consumer_count(self) -> int:
+        """How many consumer messages the transcript holds."""
+        return self._indexed().consumer_count
+
     def of_kind(self, *kinds: EntryKind) -> list[Entry]:
-        return [e for e in self.entries if e.kind in kinds]
+        """Entries of these kinds in transcript order; costs the number returned."""
+        index = self._indexed()
+        lists = [index.by_kind.get(k, []) for k in dict.fromkeys(kinds)]
+        positions = lists[0] if len(lists) == 1 else sorted(i for ids in lists for i in ids)
+        EXAMINED.entries += len(positions)
+        return [self.entries[i] for i in positions]
 
     def visible(self) -> list[Entry]:
-        return [e for e in self.entries if e.visible]
+        return self.of_kind(*VISIBLE)
+
+    def last_of_kind(self, kind: EntryKind) -> Entry | None:
+        """The latest entry of this kind (e.g. the consumer's last message), in O(1)."""
+        positions = self._indexed().by_kind.get(kind)
+        EXAMINED.entries += 1
+        return self.entries[positions[-1]] if positions else None
+
+    def visible_since_consumer(self) -> list[Entry]:
+        """Bot and agent messages since the consumer's last message (or the start)."""
+        since = self._indexed().since_consumer
+        EXAMINED.entries += len(since)
+        return list(since)
+
+    def has_visible_text(self, text: str) -> bool:
+        """Whether any bot or agent message so far had exactly this text."""
+        EXAMINED.entries += 1
+        return text in self._indexed().visible_texts
+
+    def dialog_starts(self) -> list[Entry]:
+        """Every dialog entry that names a dialog, in order (for failure messages)."""
+        return [e for e in self.of_kind(EntryKind.DIALOG) if "dialog" in e.details]
+
+    def dialog_started(self, dialog: str, bot: str | None = None) -> bool:
+        """Whether ``dialog`` started (in ``bot``, when given) at some point so far."""
+        EXAMINED.entries += 1
+        return (dialog, bot) in self._indexed().dialog_keys
+
+    def dialog_reason_contains(self, dialog: str, needle: str) -> bool:
+        """Whether some start of ``dialog`` has ``needle`` in its text (its reason).
+
+        Same per-query cursor as ``contains_text``: asking again reads only new starts.
+        """
+        key = (dialog, needle)
+        start = self._dialog_searched.get(key, 0)
+        if start < 0:
+            return True
+        entries = self._indexed().dialogs.get(dialog, [])
+        EXAMINED.entries += len(entries) - start
+        found = any(needle in e.text for e in entries[start:])
+        self._dialog_searched[key] = -1 if found else len(entries)
+        return found
+
+    def _lines(self) -> list[str]:
+        for entry in self.entries[len(self._rendered) :]:
+            self._rendered.append(entry.render())
+        return self._rendered
+
+    def contains_text(self, text: str) -> bool:
+        """Whether the rendered transcript contains ``text``; repeated asks only read new lines.
+
+        Without a newline in ``text``, an occurrence lies within one rendered line, and an
+        append-only transcript never loses one, so a per-text cursor is exact.
+        """
+        if "\n" in text:
+            EXAMINED.entries += len(self.entries)
+            return text in self.render()
+        lines = self._lines()
+        start = self._searched.get(text, 0)
+        if start < 0:
+            return True
+        EXAMINED.entries += len(lines) - start
+        found = any(text in line for line in lines[start:])
+        self._searched[text] = -1 if found else len(lines)
+        return found
 
     def render(self) -> str:
-        return "\n".join(e.render() for e in self.entries)
+        return "\n".join(self._lines())
 
     def to_json(self) -> str:
         return json.dumps(

@@ -28,18 +28,42 @@ ANY_SKILL = "*"
 
 
 @dataclass
+class _Run:
+    """``remaining`` consecutive copies of one fault: "the next 10000000 transfers fail" is a
+    number, so storing it costs the same as "the next transfer fails"."""
+
+    fault: Fault
+    remaining: int
+
+
+@dataclass
 class FaultPlan:
-    by_skill: dict[str, deque[Fault]] = field(default_factory=dict)
+    by_skill: dict[str, deque[_Run]] = field(default_factory=dict)
     unresponsive_bots: set[str] = field(default_factory=set)
 
     def add(self, skill_id: str, fault: Fault, count: int = 1) -> None:
+        """Queue ``count`` copies of ``fault`` for ``skill_id`` after those already queued."""
+        if count <= 0:
+            return
         queue = self.by_skill.setdefault(skill_id, deque())
-        for _ in range(count):
-            queue.append(Fault(fault.kind, fault.delay_ms))
+        template = Fault(fault.kind, fault.delay_ms)  # later edits to ``fault`` do not leak in
+        if queue and queue[-1].fault == template:
+            queue[-1].remaining += count
+        else:
+            queue.append(_Run(template, count))
+
+    def pending(self, skill_id: str) -> int:
+        """How many faults are still queued for exactly this skill id (ANY_SKILL is its own)."""
+        return sum(run.remaining for run in self.by_skill.get(skill_id, ()))
 
     def take(self, skill_id: str) -> Fault | None:
+        """The next fault for this skill: its own queue first, then the ANY_SKILL queue."""
         for key in (skill_id, ANY_SKILL):
             queue = self.by_skill.get(key)
             if queue:
-                return queue.popleft()
+                run = queue[0]
+                run.remaining -= 1
+                if run.remaining == 0:
+                    queue.popleft()
+                return Fault(run.fault.kind, run.fault.delay_ms)
         return None

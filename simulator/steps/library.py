@@ -16,7 +16,7 @@ from simulator.nlu import MatchLevel
 from simulator.patterns import PatternSyntaxError, compile_pattern
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY
-from simulator.transcript import Entry, EntryKind
+from simulator.transcript import Entry
 
 step = REGISTRY.step
 
@@ -31,16 +31,18 @@ GROUP = "Bot groups"
 TRANSCRIPT = "Transcript"
 
 
+# Then steps read the transcript through its indexes (Transcript.visible_since_consumer,
+# has_visible_text, dialog_starts, contains_text), never by scanning ``entries``: a step must
+# cost the same in turn 10,000 as in turn 10 (tests/perf_counts/test_turn_costs.py).
+
+
 def _visible_since_consumer(sim: Simulator) -> list[Entry]:
-    entries = sim.conversation().transcript.entries
-    last = max((i for i, e in enumerate(entries) if e.kind is EntryKind.CONSUMER), default=-1)
-    return [e for e in entries[last + 1 :] if e.visible]
+    return sim.conversation().transcript.visible_since_consumer()
 
 
 def _cursor_key(sim: Simulator) -> tuple[str, int]:
     conv = sim.conversation()
-    consumer_count = sum(1 for e in conv.transcript.entries if e.kind is EntryKind.CONSUMER)
-    return conv.id, consumer_count
+    return conv.id, conv.transcript.consumer_count
 
 
 def _show(entries: list[Entry]) -> str:
@@ -294,8 +296,9 @@ def bot_silent(sim: Simulator) -> None:
 )
 def consumer_sees(sim: Simulator, text: str) -> None:
     """Anywhere in the conversation so far, from any bot or agent."""
-    entries = sim.conversation().transcript.visible()
-    if not any(e.text == text for e in entries):
+    transcript = sim.conversation().transcript
+    if not transcript.has_visible_text(text):
+        entries = transcript.visible()
         raise ExpectationFailed(
             f'expected the consumer to see "{text}"; they saw:\n{_show(entries)}'
         )
@@ -306,8 +309,9 @@ def consumer_sees(sim: Simulator, text: str) -> None:
 )
 def consumer_not_sees(sim: Simulator, text: str) -> None:
     """The text never reached the consumer."""
-    entries = sim.conversation().transcript.visible()
-    if any(e.text == text for e in entries):
+    transcript = sim.conversation().transcript
+    if transcript.has_visible_text(text):
+        entries = transcript.visible()
         raise ExpectationFailed(
             f'expected the consumer never to see "{text}"; they saw:\n{_show(entries)}'
         )
@@ -334,10 +338,11 @@ def consumer_seen_exactly(sim: Simulator, doc: str | None) -> None:
 
 # -- inside the bot ----------------------------------------------------------------------
 def _dialog_entries(sim: Simulator, bot: str | None = None) -> list[Entry]:
+    """Every dialog start (of this bot, when given); only used to explain a failure."""
     return [
         e
-        for e in sim.conversation().transcript.of_kind(EntryKind.DIALOG)
-        if "dialog" in e.details and (bot is None or e.details.get("bot") == bot)
+        for e in sim.conversation().transcript.dialog_starts()
+        if bot is None or e.details.get("bot") == bot
     ]
 
 
@@ -351,8 +356,8 @@ def dialog_started(sim: Simulator, dialog: str, bot: str | None = None) -> None:
     """The dialog started at some point in this conversation."""
     if bot is not None:
         sim.platform.bot(bot)
-    entries = _dialog_entries(sim, bot)
-    if not any(e.details["dialog"] == dialog for e in entries):
+    if not sim.conversation().transcript.dialog_started(dialog, bot):
+        entries = _dialog_entries(sim, bot)
         started = [f"{e.details.get('bot')}: {e.details['dialog']}" for e in entries]
         raise ExpectationFailed(
             f'expected dialog "{dialog}" to start; started: {", ".join(started) or "none"}'
@@ -366,7 +371,7 @@ def dialog_started(sim: Simulator, dialog: str, bot: str | None = None) -> None:
 )
 def dialog_not_started(sim: Simulator, dialog: str) -> None:
     """The dialog never started in this conversation."""
-    if any(e.details["dialog"] == dialog for e in _dialog_entries(sim)):
+    if sim.conversation().transcript.dialog_started(dialog):
         raise ExpectationFailed(f'expected dialog "{dialog}" not to start, but it did')
 
 
@@ -381,9 +386,10 @@ def dialog_started_by_intent(sim: Simulator, dialog: str, intent: str, level: st
         wanted = MatchLevel.from_label(level)
     except ValueError as exc:
         raise StepError(str(exc)) from None
-    for e in _dialog_entries(sim):
-        if e.details["dialog"] == dialog and f'intent "{intent}" {wanted.label} ' in e.text:
-            return
+    if sim.conversation().transcript.dialog_reason_contains(
+        dialog, f'intent "{intent}" {wanted.label} '
+    ):
+        return
     reasons = [e.text for e in _dialog_entries(sim)]
     raise ExpectationFailed(
         f'expected "{dialog}" to start by intent "{intent}" at {wanted.label}; dialog starts:\n  '
@@ -398,9 +404,8 @@ def dialog_started_by_intent(sim: Simulator, dialog: str, intent: str, level: st
 )
 def dialog_started_by_pattern(sim: Simulator, dialog: str, pattern: str) -> None:
     """The dialog started because this starter pattern matched (B1, B6)."""
-    for e in _dialog_entries(sim):
-        if e.details["dialog"] == dialog and f'pattern "{pattern}"' in e.text:
-            return
+    if sim.conversation().transcript.dialog_reason_contains(dialog, f'pattern "{pattern}"'):
+        return
     reasons = [e.text for e in _dialog_entries(sim)]
     raise ExpectationFailed(
         f'expected "{dialog}" to start by pattern "{pattern}"; dialog starts:\n  '
@@ -490,8 +495,7 @@ def transcript_is(sim: Simulator, doc: str | None) -> None:
 )
 def transcript_contains(sim: Simulator, text: str) -> None:
     """Some transcript line contains this text."""
-    rendered = sim.transcript_text()
-    if text not in rendered:
+    if not sim.conversation().transcript.contains_text(text):
         raise ExpectationFailed(f'expected the transcript to contain "{text}"')
 
 
@@ -502,7 +506,7 @@ def transcript_contains(sim: Simulator, text: str) -> None:
 )
 def transcript_lacks(sim: Simulator, text: str) -> None:
     """No transcript line contains this text."""
-    if text in sim.transcript_text():
+    if sim.conversation().transcript.contains_text(text):
         raise ExpectationFailed(f'expected the transcript not to contain "{text}"')
 
 

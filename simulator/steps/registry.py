@@ -26,6 +26,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 StepFunc = Callable[..., None]
 
+#: Characters of a step text (and of each candidate) that "did you mean" compares.
+COMPARE_LIMIT = 200
+
 
 @dataclass(frozen=True)
 class StepDef:
@@ -113,15 +116,18 @@ class StepRegistry:
         """The nearest known steps, as examples the user can copy."""
         examples = {s.example: s for s in self.steps}
         # Compare against templates with placeholders written out, and against examples.
+        # difflib costs about len(a) * len(b) per comparison; step texts are compared
+        # truncated, so a 100 KB undefined step line costs what a normal one does (steps
+        # differ in their first words, and quoted arguments are stripped before truncating).
         scored: list[tuple[float, str]] = []
         lowered = text.lower()
+        head = lowered[:COMPARE_LIMIT]
+        bare = _strip_quoted(lowered)[:COMPARE_LIMIT]
         for example in examples:
-            ratio = difflib.SequenceMatcher(None, lowered, example.lower()).ratio()
+            ratio = difflib.SequenceMatcher(None, head, example.lower()[:COMPARE_LIMIT]).ratio()
             template = examples[example].template
-            skeleton = _PLACEHOLDER.sub("", template).lower()
-            ratio = max(
-                ratio, difflib.SequenceMatcher(None, _strip_quoted(lowered), skeleton).ratio()
-            )
+            skeleton = _PLACEHOLDER.sub("", template).lower()[:COMPARE_LIMIT]
+            ratio = max(ratio, difflib.SequenceMatcher(None, bare, skeleton).ratio())
             scored.append((ratio, example))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [e for r, e in scored[:limit] if r > 0.4]

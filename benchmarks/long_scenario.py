@@ -1,0 +1,54 @@
+"""Cost of a long scenario: N turns of "When the consumer says / Then the bot replies".
+
+Each turn runs the step functions themselves (the pytest-bdd layer only looks them up), so
+the time per turn shows whether a Then step re-reads the whole transcript (quadratic) or only
+what is new (linear). Also prints ``ENTRIES_EXAMINED``, the deterministic count the
+regression test in tests/perf_counts/ bounds.
+
+    python benchmarks/long_scenario.py [--turns 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, cpu_time
+
+from simulator import transcript
+from simulator.simulator import Simulator
+from simulator.steps import library
+
+
+def run(turns: int) -> tuple[float, int]:
+    sim = Simulator(base_dir=ROOT)
+    library.load_tenant(sim, "fixtures/bank.yaml")
+    library.open_with_bot(sim, "Routing")
+    before = transcript.EXAMINED.entries
+    start = cpu_time()
+    for _ in range(turns):
+        library.consumer_says(sim, "hello")
+        library.bot_replies(sim, "Hello! I am the routing bot.")
+        library.bot_replies_matching(sim, "What is your *")
+        library.dialog_started(sim, "Welcome")
+        library.consumer_sees(sim, "Hello! I am the routing bot.")
+    return cpu_time() - start, transcript.EXAMINED.entries - before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=10_000)
+    args = parser.parse_args()
+    for turns in sorted({args.turns // 10, args.turns}):
+        seconds, examined = run(turns)
+        print(
+            f"{turns} turns: {seconds:.2f} s CPU, {seconds / turns * 1e6:.0f} us/turn, "
+            f"ENTRIES_EXAMINED={examined}"
+        )
+
+
+if __name__ == "__main__":
+    main()
