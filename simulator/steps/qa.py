@@ -14,6 +14,7 @@ from datetime import timedelta
 from simulator.clock import format_elapsed, parse_duration, parse_offset
 from simulator.cloud.conversation import Conversation
 from simulator.errors import ExpectationFailed, StepError
+from simulator.patterns import PatternSyntaxError, guard_regex
 from simulator.simulator import Simulator
 from simulator.steps.registry import MEMORY_KEY, REGISTRY, call, split_list
 from simulator.transcript import Entry, EntryKind
@@ -37,10 +38,10 @@ _NAME = re.compile(r"[A-Za-z_]\w*\Z")
 # -- helpers -----------------------------------------------------------------------------
 def _since_consumer(conv: Conversation) -> tuple[list[Entry], timedelta | None]:
     """Visible messages after the consumer's last one, and when that message was sent."""
-    entries = conv.transcript.entries
-    last = max((i for i, e in enumerate(entries) if e.kind is EntryKind.CONSUMER), default=-1)
-    said = timedelta(milliseconds=entries[last].elapsed_ms) if last >= 0 else None
-    return [e for e in entries[last + 1 :] if e.visible], said
+    # The transcript's indexes keep this O(1) in the scenario's length (see transcript.py).
+    last = conv.transcript.last_of_kind(EntryKind.CONSUMER)
+    said = timedelta(milliseconds=last.elapsed_ms) if last is not None else None
+    return conv.transcript.visible_since_consumer(), said
 
 
 def _at(entry: Entry) -> str:
@@ -76,10 +77,10 @@ def _remember(sim: Simulator, name: str, value: str) -> None:
 
 def _last_bot_reply(sim: Simulator) -> Entry:
     conv = sim.conversation()
-    replies = [e for e in conv.transcript.entries if e.kind is EntryKind.BOT]
-    if not replies:
+    reply = conv.transcript.last_of_kind(EntryKind.BOT)
+    if reply is None:
         raise StepError(f"no bot has replied yet in conversation {conv.id}")
-    return replies[-1]
+    return reply
 
 
 # -- closing and coming back -------------------------------------------------------------
@@ -308,7 +309,10 @@ def remember_from_reply(sim: Simulator, regex: str, name: str) -> None:
     """Search the bot's latest message with a regular expression (Python syntax) and keep its
     first group, or the whole match when it has no group."""
     try:
+        guard_regex(regex)
         compiled = re.compile(regex)
+    except PatternSyntaxError as exc:
+        raise StepError(str(exc)) from None
     except re.error as exc:
         raise StepError(f'the regular expression "{regex}" is not valid: {exc}') from None
     reply = _last_bot_reply(sim)
