@@ -167,8 +167,10 @@ def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> Impor
     if isinstance(text, str):
         if not text.strip():
             raise FixtureError("the export file is empty", file=file)
+        from simulator.tenant.loader import checked_json_loads
+
         try:
-            data = json.loads(text)
+            data = checked_json_loads(text, file)  # our depth limit, no lone surrogates
         except json.JSONDecodeError as exc:
             raise FixtureError(
                 f"not a Conversation Builder export: invalid JSON ({exc.msg}, column {exc.colno})",

@@ -1,0 +1,198 @@
+"""Reading user files and checking output paths, with one clear error for each bad path.
+
+A path the user gives may be anything the file system holds: a folder, a FIFO (opening it
+blocks until someone writes), a device (``/dev/zero`` never ends), a socket, a symbolic-link
+loop, a file without read permission. Inputs are therefore checked with ``os.stat`` before they
+are opened (only regular files are opened at all) and read with a bounded read, so a file that
+grows or lies about its size still costs at most ``limit + 1`` bytes.
+
+Outputs follow one policy (README, "Files the simulator writes"):
+
+* a file output (``--sim-report``, ``Then the transcript is saved as JSON to``) may replace an
+  existing *regular* file (reports and transcripts are regenerated on every run), but never a
+  folder, FIFO, device or socket; its folder must already exist and be writable; with
+  ``overwrite=False`` (``simulator chat /save``) an existing file is refused too, so a saved
+  scenario is never lost;
+* a folder output (``--transcripts``, ``--sim-transcripts``) may exist (it must then be a
+  writable folder) or is created, provided its nearest existing ancestor is a writable folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from simulator.errors import OutputPathError, did_you_mean
+
+__all__ = ["check_output_dir", "check_output_path", "kind_of", "read_bounded_bytes"]
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words for an error message."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return "not a regular file"
+
+
+def _stat_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop (the link points back at itself)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
+def _siblings(path: Path) -> list[str]:
+    try:
+        return [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def read_bounded_bytes(path: Path, *, limit: int, what: str, hint: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a ``FixtureError``.
+
+    ``what`` names the kind of file in the size message ("tenant files", "exports").
+    """
+    from simulator.errors import FixtureError
+
+    shown = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise FixtureError(
+                "file not found (a symbolic link whose target does not exist)", file=shown
+            ) from None
+        if path.parent.is_dir():
+            found = did_you_mean(path.name, _siblings(path))
+        else:
+            found = "its folder does not exist"
+        raise FixtureError(f"file not found ({found})", file=shown) from None
+    except OSError as exc:
+        raise FixtureError(f"cannot read the file: {_stat_problem(exc)}", file=shown) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FixtureError("expected a file but this is a folder", file=shown)
+    if not stat.S_ISREG(info.st_mode):
+        raise FixtureError(
+            f"expected a regular file but this is {kind_of(info.st_mode)}; save the content"
+            " to a file and give that",
+            file=shown,
+        )
+    if info.st_size > limit:
+        raise FixtureError(
+            f"the file is {info.st_size} bytes; {what} are limited to {limit} bytes.{hint}",
+            file=shown,
+        )
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it still
+        # returns at once instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise FixtureError(f"cannot read the file: {_stat_problem(exc)}", file=shown) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FixtureError("expected a regular file (it changed while opening)", file=shown)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise FixtureError(f"cannot read the file: {_stat_problem(exc)}", file=shown) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FixtureError(
+            f"the file is more than {limit} bytes; {what} are limited to {limit} bytes.{hint}",
+            file=shown,
+        )
+    return data
+
+
+def check_output_path(path: str | Path, *, what: str, overwrite: bool = True) -> Path:
+    """Check that a file can be written at ``path`` before anything runs; returns it.
+
+    ``what`` names the output in the message ("--sim-report", "the transcript file").
+    Raises ``OutputPathError`` (a ``UserError``) when the path is a folder or a special file,
+    when its folder is missing or not writable, or (``overwrite=False``) when it exists.
+    """
+    target = Path(path).expanduser()
+    shown = str(path)
+    if str(path).strip() == "":
+        raise OutputPathError(f"{what}: the path is empty")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+        if os.path.islink(target):
+            raise OutputPathError(
+                f"{what} {shown}: a symbolic link whose target does not exist"
+            ) from None
+    except OSError as exc:
+        raise OutputPathError(f"{what} {shown}: {_stat_problem(exc)}") from None
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputPathError(
+                f"{what} {shown}: this is {kind_of(info.st_mode)}, not a file; give a file path"
+            )
+        if not overwrite:
+            raise OutputPathError(
+                f"{what} {shown}: the file already exists; choose another name or delete it"
+            )
+        if not os.access(target, os.W_OK):
+            raise OutputPathError(f"{what} {shown}: the file exists and is not writable")
+        return target
+    parent = target.parent if str(target.parent) else Path(".")
+    _check_folder(parent, what, shown, create=False)
+    return target
+
+
+def check_output_dir(path: str | Path, *, what: str) -> Path:
+    """Check a folder output: an existing writable folder, or one that can be created."""
+    target = Path(path).expanduser()
+    shown = str(path)
+    if str(path).strip() == "":
+        raise OutputPathError(f"{what}: the path is empty")
+    _check_folder(target, what, shown, create=True)
+    return target
+
+
+def _check_folder(folder: Path, what: str, shown: str, *, create: bool) -> None:
+    probe = folder
+    while True:
+        try:
+            info = os.stat(probe)
+        except FileNotFoundError:
+            if os.path.islink(probe):
+                raise OutputPathError(
+                    f"{what} {shown}: {probe} is a symbolic link whose target does not exist"
+                ) from None
+            if not create:
+                raise OutputPathError(
+                    f"{what} {shown}: the folder {probe} does not exist; create it first"
+                ) from None
+            if probe.parent == probe:
+                raise OutputPathError(f"{what} {shown}: no existing folder above it") from None
+            probe = probe.parent
+            continue
+        except OSError as exc:
+            raise OutputPathError(f"{what} {shown}: {probe}: {_stat_problem(exc)}") from None
+        break
+    if not stat.S_ISDIR(info.st_mode):
+        raise OutputPathError(f"{what} {shown}: {probe} is {kind_of(info.st_mode)}, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{what} {shown}: the folder {probe} is not writable")
