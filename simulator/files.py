@@ -10,7 +10,9 @@ Outputs follow one policy (README, "Files the simulator writes"):
 
 * a file output (``--sim-report``, ``Then the transcript is saved as JSON to``) may replace an
   existing *regular* file (reports and transcripts are regenerated on every run), but never a
-  folder, FIFO, device or socket; its folder must already exist and be writable; with
+  folder, FIFO, device or socket; its folder must be writable, and a missing folder is created
+  only where the caller allows it (``create_folders``: the report and the JSON transcript, as
+  they always did) below a writable folder, never through a path part that is a file; with
   ``overwrite=False`` (``simulator chat /save``) an existing file is refused too, so a saved
   scenario is never lost;
 * a folder output (``--transcripts``, ``--sim-transcripts``) may exist (it must then be a
@@ -26,7 +28,13 @@ from pathlib import Path
 
 from simulator.errors import OutputPathError, did_you_mean
 
-__all__ = ["check_output_dir", "check_output_path", "kind_of", "read_bounded_bytes"]
+__all__ = [
+    "check_output_dir",
+    "check_output_path",
+    "kind_of",
+    "read_bounded_bytes",
+    "write_output_text",
+]
 
 
 def kind_of(mode: int) -> str:
@@ -123,12 +131,16 @@ def read_bounded_bytes(path: Path, *, limit: int, what: str, hint: str = "") -> 
     return data
 
 
-def check_output_path(path: str | Path, *, what: str, overwrite: bool = True) -> Path:
+def check_output_path(
+    path: str | Path, *, what: str, overwrite: bool = True, create_folders: bool = False
+) -> Path:
     """Check that a file can be written at ``path`` before anything runs; returns it.
 
     ``what`` names the output in the message ("--sim-report", "the transcript file").
     Raises ``OutputPathError`` (a ``UserError``) when the path is a folder or a special file,
-    when its folder is missing or not writable, or (``overwrite=False``) when it exists.
+    when its folder is not writable or is a file, when its folder is missing (unless
+    ``create_folders``: then the nearest existing folder above must be writable), or
+    (``overwrite=False``) when the file exists.
     """
     target = Path(path).expanduser()
     shown = str(path)
@@ -157,8 +169,18 @@ def check_output_path(path: str | Path, *, what: str, overwrite: bool = True) ->
             raise OutputPathError(f"{what} {shown}: the file exists and is not writable")
         return target
     parent = target.parent if str(target.parent) else Path(".")
-    _check_folder(parent, what, shown, create=False)
+    _check_folder(parent, what, shown, create=create_folders)
     return target
+
+
+def write_output_text(target: Path, text: str, *, what: str, create_folders: bool = False) -> None:
+    """Write a checked output; a failure that only shows while writing is still one error."""
+    try:
+        if create_folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        raise OutputPathError(f"{what} {target}: cannot write: {_stat_problem(exc)}") from None
 
 
 def check_output_dir(path: str | Path, *, what: str) -> Path:

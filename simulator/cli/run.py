@@ -220,9 +220,38 @@ def read_summary(path: Path) -> Summary | None:
     )
 
 
+def _option_values(extra: list[str], option: str) -> list[str]:
+    """Values of ``option`` among the pytest arguments (``--opt V`` or ``--opt=V``)."""
+    found: list[str] = []
+    for index, arg in enumerate(extra):
+        if arg == option and index + 1 < len(extra):
+            found.append(extra[index + 1])
+        elif arg.startswith(option + "="):
+            found.append(arg.split("=", 1)[1])
+    return found
+
+
+def check_outputs(args: argparse.Namespace, extra: list[str], cwd: Path) -> None:
+    """Check every output path before pytest starts, so a bad one is one error, not a crash
+    after the whole run (policy: ``simulator.files``)."""
+    from simulator.files import check_output_dir, check_output_path
+
+    def absolute(raw: str) -> Path:
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else cwd / path
+
+    if args.transcripts:
+        check_output_dir(absolute(args.transcripts), what="--transcripts")
+    for raw in _option_values(extra, "--sim-transcripts"):
+        check_output_dir(absolute(raw), what="--sim-transcripts")
+    for raw in _option_values(extra, "--sim-report"):
+        check_output_path(absolute(raw), what="--sim-report", create_folders=True)
+
+
 def run_command(args: argparse.Namespace, extra: list[str]) -> int:
     cwd = Path.cwd()
     targets = feature_targets(list(args.paths), cwd)
+    check_outputs(args, extra, cwd)
     if args.workers is not None and importlib.util.find_spec("xdist") is None:
         raise UserError(
             "-n needs pytest-xdist, which is not installed: pip install pytest-xdist"

@@ -108,7 +108,7 @@ class _Builder:
         value = self.constructor.construct_object(node, deep=True)
         if isinstance(value, str):
             return _check_text(value, self.file, node.start_mark.line + 1)
-        if node.style is None:  # plain, unquoted
+        if not node.style:  # plain, unquoted (libyaml says "", PyYAML None)
             self.plain[path] = node.value
             if isinstance(value, bool):
                 return value
@@ -391,7 +391,9 @@ def _resolve_loc(raw: tuple[Any, ...], data: Any, error_type: str) -> list[_Step
         part = raw[i]
         last = i == len(raw) - 1
         options: list[bool] = []  # True: the part is a key/index of the document
-        if (isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)) or (isinstance(value, dict) and isinstance(part, str) and part in value):
+        if (isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)) or (
+            isinstance(value, dict) and isinstance(part, str) and part in value
+        ):
             options.append(True)
         elif last and error_type == "missing" and isinstance(part, str):
             return [(part, False)]
@@ -451,17 +453,22 @@ def _render_loc(loc: Path_) -> str:
     return text
 
 
-_YAML_WORDS = "yes/no/on/off/true/false read as booleans and null/~ as nothing"
-
-
 def _quote_advice(source: SourceMap, loc: Path_, value: Any) -> str:
-    """For a "valid string" error on an unquoted YAML scalar: say how YAML read it."""
+    """For a "valid string" error on an unquoted YAML scalar: say how YAML read it.
+
+    YAML 1.1 reads yes/no/on/off/true/false as booleans, null and ~ as nothing, and 010,
+    0x1F, 1_000 as numbers; a name or id that looks like one must be quoted.
+    """
     text = source.plain.get(loc)
     if text is None:
         return ""
-    shown = "nothing (null)" if value is None else repr(value)
-    why = _YAML_WORDS if isinstance(value, bool) or value is None else "numbers"
-    return f' (YAML reads {text} as {shown}: {why}; write it in quotes, "{text}", for the text)'
+    if value is None:
+        shown = "nothing (null)"
+    elif isinstance(value, bool):
+        shown = f"the boolean {value}"
+    else:
+        shown = f"the number {int(value) if isinstance(value, int) else float(value)!r}"
+    return f' (YAML reads {text} as {shown}; write it in quotes, "{text}", for the text)'
 
 
 def format_validation_error(
