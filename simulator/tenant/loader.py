@@ -488,7 +488,12 @@ def format_validation_error(
         loc: Path_ = tuple(part for part, is_tag in steps if not is_tag)
         line = source.line_of(loc)
         selector = ""
-        if len(steps) >= 2 and steps[-2] == (steps[-1][0], True) and not steps[-1][1]:
+        if (
+            err["type"] != "extra_forbidden"
+            and len(steps) >= 2
+            and steps[-2] == ("export", True)
+            and steps[-1] == ("export", False)
+        ):
             # The key that chose the union member is itself wrong ({export: 5}): report it at
             # the entry, as the entry is what could not be read.
             selector = f" (for {steps[-1][0]})"
