@@ -512,11 +512,9 @@ def transcript_lacks(sim: Simulator, text: str) -> None:
     section=TRANSCRIPT,
 )
 def transcript_json(sim: Simulator, path: str) -> None:
-    """Write the transcript as JSON (for attaching to bug reports).
-
-    The path is checked first (``simulator.files``): an existing file is replaced, a folder,
-    FIFO or device is refused, missing folders are created below a writable folder.
-    """
+    """Write the transcript as JSON (for attaching to bug reports)."""
+    # The path is checked first (simulator.files): an existing file is replaced, a folder,
+    # FIFO or device is refused, missing folders are created below a writable folder.
     from simulator.files import check_output_path, write_output_text
 
     what = "the transcript file"
