@@ -9,11 +9,13 @@ relative paths of steps such as ``Given the tenant "fixtures/bank.yaml"``.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -82,9 +84,7 @@ def feature_targets(paths: list[str], cwd: Path) -> list[Path]:
     targets: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        full = (path if path.is_absolute() else cwd / path).resolve()
-        if not full.exists():
-            raise UserError(f"{raw}: no such file or folder")
+        full = _feature_path(raw, path if path.is_absolute() else cwd / path)
         if full.is_dir():
             if not any(full.rglob("*.feature")):
                 raise UserError(f"{raw}: the folder holds no .feature files")
@@ -94,6 +94,28 @@ def feature_targets(paths: list[str], cwd: Path) -> list[Path]:
             )
         targets.append(full)
     return targets
+
+
+def _feature_path(raw: str, path: Path) -> Path:
+    """The absolute path of a feature file or folder; anything else is one clear error.
+
+    A FIFO or device named ``x.feature`` would make pytest block or read forever, and a
+    symbolic-link loop would surface as a Python error; they are refused here.
+    """
+    from simulator.files import kind_of
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UserError(f"{raw}: no such file or folder") from None
+    except OSError as exc:
+        problem = "a symbolic link loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise UserError(f"{raw}: cannot read it: {problem}") from None
+    if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+        raise UserError(
+            f"{raw}: expected a .feature file or a folder, but this is {kind_of(info.st_mode)}"
+        )
+    return Path(os.path.realpath(path))
 
 
 def find_config(cwd: Path) -> Path | None:

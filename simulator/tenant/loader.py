@@ -804,6 +804,14 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
                     line=origin.line if origin else None,
                     field="bots.export",
                 )
+            if target.suffix.lower() in (".yaml", ".yml"):
+                raise FixtureError(
+                    f'bot export "{entry.export}" is a YAML file, but exports are JSON (File >'
+                    " Export in Conversation Builder); to merge another tenant file use include:",
+                    file=origin.file if origin else None,
+                    line=origin.line if origin else None,
+                    field="bots.export",
+                )
             bot = load_export(target)
             if entry.name:
                 bot.name = entry.name

@@ -325,21 +325,21 @@ def _load_in_subprocess(path: Path) -> str:
     return done.stdout
 
 
-def _tenant_naming(tmp_path: Path, line: str) -> Path:
+def _target(tmp_path: Path, how: str, bad: Path) -> Path:
+    """What to load: the bad path itself, or a tenant that includes it or names it as export."""
+    if how == "tenant":
+        return bad
+    line = {"include": "include: [{}]\n", "export": "bots: [{{export: {}}}]\n"}[how]
     tenant = tmp_path / "tenant.yaml"
-    tenant.write_text(line, encoding="utf-8")
+    tenant.write_text(line.format(json.dumps(str(bad))), encoding="utf-8")
     return tenant
 
 
 @pytest.mark.parametrize("how", ["tenant", "include", "export"])
 def test_a_fifo_fails_fast(tmp_path: Path, how: str) -> None:
-    fifo = tmp_path / "pipe.yaml"
+    fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    target = {
-        "tenant": fifo,
-        "include": _tenant_naming(tmp_path, f"include: [{json.dumps(str(fifo))}]\n"),
-        "export": _tenant_naming(tmp_path, f"bots: [{{export: {json.dumps(str(fifo))}}}]\n"),
-    }[how]
+    target = _target(tmp_path, how, fifo)
     assert "named pipe (FIFO)" in _load_in_subprocess(target)
 
 
@@ -353,13 +353,9 @@ def test_a_device_fails_fast(device: str) -> None:
 
 @pytest.mark.parametrize("how", ["tenant", "include", "export"])
 def test_a_symlink_loop_fails_fast(tmp_path: Path, how: str) -> None:
-    loop = tmp_path / "loop.yaml"
+    loop = tmp_path / "loop.json"
     loop.symlink_to(loop)
-    target = {
-        "tenant": loop,
-        "include": _tenant_naming(tmp_path, "include: [loop.yaml]\n"),
-        "export": _tenant_naming(tmp_path, "bots: [{export: loop.yaml}]\n"),
-    }[how]
+    target = _target(tmp_path, how, loop)
     assert "symbolic link loop" in _load_in_subprocess(target)
 
 
@@ -392,3 +388,31 @@ def test_plugin_refuses_bad_output_paths(tmp_path: Path) -> None:
     assert done.returncode == 4, output  # pytest's usage-error exit code
     assert "--sim-transcripts" in output and "not a folder" in output
     assert "Traceback" not in output
+
+
+def test_a_context_ttl_past_the_calendar_is_a_user_error() -> None:
+    from simulator.context_store import ContextScope, ContextStore
+
+    store = ContextStore(VirtualClock())
+    with pytest.raises(UserError, match="too long for the virtual calendar"):
+        store.register("cart", 10**20)
+    store.register("cart")
+    with pytest.raises(UserError, match="after the end of the virtual calendar"):
+        store.set("cart", ContextScope.CONVERSATION, "c1", "k", "v", 300_000_000_000)
+
+
+def test_run_refuses_a_fifo_named_like_a_feature(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "pipe.feature")
+    (tmp_path / "loop.feature").symlink_to(tmp_path / "loop.feature")
+    assert main(["run", "pipe.feature"]) == 2
+    assert "named pipe (FIFO)" in capsys.readouterr().err
+    assert main(["run", "loop.feature"]) == 2
+    assert "symbolic link loop" in capsys.readouterr().err
+
+
+def test_schema_output_refuses_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "-o", str(tmp_path)]) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err
