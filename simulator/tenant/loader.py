@@ -466,8 +466,12 @@ def _quote_advice(source: SourceMap, loc: Path_, value: Any) -> str:
         shown = "nothing (null)"
     elif isinstance(value, bool):
         shown = f"the boolean {value}"
-    else:
-        shown = f"the number {int(value) if isinstance(value, int) else float(value)!r}"
+    elif isinstance(value, int):
+        shown = f"the number {int(value)}"
+    elif isinstance(value, float):
+        shown = f"the number {float(value)!r}"
+    else:  # a date or timestamp (2024-01-31), or anything else YAML 1.1 resolves
+        shown = f"a {type(value).__name__}"
     return f' (YAML reads {text} as {shown}; write it in quotes, "{text}", for the text)'
 
 
