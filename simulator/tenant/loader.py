@@ -259,9 +259,10 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
             " connectors, groups",
             file=file,
         )
+    json_data: Any = None
     if file.endswith(".json"):
         try:
-            checked_json_loads(text, file)
+            json_data = checked_json_loads(text, file)
         except json.JSONDecodeError as jexc:
             raise FixtureError(f"invalid JSON: {jexc.msg}", file=file, line=jexc.lineno) from None
         except FixtureError as fexc:
@@ -281,6 +282,10 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
         raise _yaml_error(exc, file) from None
     except RecursionError:
         raise FixtureError(_NESTED_TOO_DEEPLY, file=file) from None
+    if json_data is not None:
+        # The YAML pass gave the lines (and refused duplicate keys); the values are JSON's own,
+        # where 1e3 is the number 1000 (YAML 1.1 would read the text "1e3").
+        return json_data, source
     return data, source
 
 

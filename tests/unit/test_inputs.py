@@ -416,3 +416,10 @@ def test_run_refuses_a_fifo_named_like_a_feature(
 def test_schema_output_refuses_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "-o", str(tmp_path)]) == 2
     assert "is a folder, not a file" in capsys.readouterr().err
+
+
+def test_json_tenants_keep_json_numbers(tmp_path: Path) -> None:
+    """YAML 1.1 reads 1e3 as text; a JSON tenant means the number 1000."""
+    path = tmp_path / "t.json"
+    path.write_text('{"platform": {"message_delivery_ms": 1e3}}', encoding="utf-8")
+    assert load_tenant(path).tenant.platform.message_delivery_ms == 1000
