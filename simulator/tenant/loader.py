@@ -676,11 +676,19 @@ _TENANT_KEYS = frozenset({"bots", "skills", "agents", "connectors", "include", "
 _EXPORT_HEAD = re.compile(rb'"bot"\s*:\s*\{')
 
 
+#: Keys of an export besides "bot"; one must be present, so a tenant whose only mistake is
+#: ``bot:`` for ``bots:`` stays a tenant (and gets "did you mean bots").
+_EXPORT_KEYS = frozenset(
+    {"conversationMessage", "groups", "responder", "associatedIntents", "hash", "menus"}
+)
+
+
 def is_export_document(data: Any) -> bool:
     """A Conversation Builder export (see ``simulator.cb_export.format``), not a tenant."""
     return (
         isinstance(data, dict)
         and isinstance(data.get("bot"), dict)
+        and bool(data.keys() & _EXPORT_KEYS)
         and not (data.keys() & _TENANT_KEYS)
     )
 
