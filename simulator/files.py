@@ -81,6 +81,8 @@ def read_bounded_bytes(path: Path, *, limit: int, what: str, hint: str = "") -> 
     from simulator.errors import FixtureError
 
     shown = str(path)
+    if "\0" in shown:
+        raise FixtureError("the path holds a NUL character (\\0)", file=shown.replace("\0", "\\0"))
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -144,8 +146,7 @@ def check_output_path(
     """
     target = Path(path).expanduser()
     shown = str(path)
-    if str(path).strip() == "":
-        raise OutputPathError(f"{what}: the path is empty")
+    _plain_path(shown, what)
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -187,10 +188,16 @@ def check_output_dir(path: str | Path, *, what: str) -> Path:
     """Check a folder output: an existing writable folder, or one that can be created."""
     target = Path(path).expanduser()
     shown = str(path)
-    if str(path).strip() == "":
-        raise OutputPathError(f"{what}: the path is empty")
+    _plain_path(shown, what)
     _check_folder(target, what, shown, create=True)
     return target
+
+
+def _plain_path(shown: str, what: str) -> None:
+    if shown.strip() == "":
+        raise OutputPathError(f"{what}: the path is empty")
+    if "\0" in shown:
+        raise OutputPathError(f"{what}: the path holds a NUL character (\\0)")
 
 
 def _check_folder(folder: Path, what: str, shown: str, *, create: bool) -> None:

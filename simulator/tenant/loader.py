@@ -747,6 +747,8 @@ def _load_recursive(
     cache: DocumentCache | None = None,
 ) -> tuple[Tenant, Origin | None]:
     """The tenant of ``path`` with its includes merged, and where its platform: came from."""
+    if "\0" in str(path):
+        raise FixtureError("the path holds a NUL character (\\0)", file=repr(str(path)))
     key = _resolved(path)
     if key in stack:
         chain = " -> ".join([*stack[stack.index(key) :], key])

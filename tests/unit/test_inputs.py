@@ -423,3 +423,10 @@ def test_json_tenants_keep_json_numbers(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
     path.write_text('{"platform": {"message_delivery_ms": 1e3}}', encoding="utf-8")
     assert load_tenant(path).tenant.platform.message_delivery_ms == 1000
+
+
+def test_a_path_with_a_nul_character_is_one_error() -> None:
+    with pytest.raises(FixtureError, match="NUL character"):
+        Simulator().load("a\x00b.yaml")
+    with pytest.raises(OutputPathError, match="NUL character"):
+        check_output_path("out\x00.html", what="--sim-report")
