@@ -22,15 +22,24 @@ Outputs follow one policy (README, "Files the simulator writes"):
 from __future__ import annotations
 
 import errno
+import json
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
-from simulator.errors import OutputPathError, did_you_mean
+from simulator.errors import FixtureError, OutputPathError, did_you_mean
 
 __all__ = [
+    "MAX_DEPTH",
+    "NESTED_TOO_DEEPLY",
+    "check_json_tree",
     "check_output_dir",
     "check_output_path",
+    "check_text",
+    "checked_json_loads",
+    "join_pairs",
     "kind_of",
     "read_bounded_bytes",
     "write_output_text",
@@ -78,8 +87,6 @@ def read_bounded_bytes(path: Path, *, limit: int, what: str, hint: str = "") -> 
 
     ``what`` names the kind of file in the size message ("tenant files", "exports").
     """
-    from simulator.errors import FixtureError
-
     shown = str(path)
     if "\0" in shown:
         raise FixtureError("the path holds a NUL character (\\0)", file=shown.replace("\0", "\\0"))
@@ -225,3 +232,72 @@ def _check_folder(folder: Path, what: str, shown: str, *, create: bool) -> None:
         raise OutputPathError(f"{what} {shown}: {probe} is {kind_of(info.st_mode)}, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputPathError(f"{what} {shown}: the folder {probe} is not writable")
+
+
+# -- JSON structure: depth and surrogates (tenants and exports) ------------------------------
+#: Deepest nesting a tenant or export may have. Real files stay under 30 levels; the limit is
+#: ours (not the YAML or JSON library's, whose limits and wording change between releases) so
+#: the message is the same whatever is installed.
+MAX_DEPTH = 200
+
+NESTED_TOO_DEEPLY = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str, file: str, line: int | None) -> str:
+    """Text must be encodable: a lone UTF-16 surrogate would fail much later, when written."""
+    found = _SURROGATE.search(value)
+    if found is None:
+        return value
+    raise FixtureError(
+        f"the text holds a lone UTF-16 surrogate (\\u{ord(found.group()):04x}), half of a"
+        " character such as an emoji; write the whole character or both halves of the pair",
+        file=file,
+        line=line,
+    )
+
+
+#: A \uD8xx\uDCxx pair in JSON text, not preceded by an escaped backslash.
+_JSON_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+JSON_LONE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def join_pairs(text: str) -> str:
+    """Rewrite JSON surrogate-pair escapes as one ``\\U`` escape, which YAML understands."""
+
+    def one(m: re.Match[str]) -> str:
+        high, low = int(m.group(2), 16), int(m.group(3), 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        return f"{m.group(1)}\\U{code:08X}"
+
+    return _JSON_PAIR.sub(one, text)
+
+
+def check_json_tree(data: Any, file: str) -> None:
+    """Depth limit and lone surrogates of parsed JSON, without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FixtureError(NESTED_TOO_DEEPLY, file=file)
+        if isinstance(value, str):
+            check_text(value, file, None)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                check_text(str(key), file, None)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def checked_json_loads(text: str, file: str) -> Any:
+    """``json.loads`` with our depth limit and surrogate check (JSONDecodeError passes through)."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise FixtureError(NESTED_TOO_DEEPLY, file=file) from None
+    check_json_tree(data, file)
+    return data

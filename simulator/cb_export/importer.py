@@ -53,6 +53,7 @@ from simulator.cb_export.format import (
     TEXT_TYPES,
 )
 from simulator.errors import FixtureError
+from simulator.files import checked_json_loads
 from simulator.tenant.schema import BLANK_MESSAGE, Bot
 
 MAX_EXPORT_BYTES = 20 * 1024 * 1024
@@ -167,8 +168,6 @@ def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> Impor
     if isinstance(text, str):
         if not text.strip():
             raise FixtureError("the export file is empty", file=file)
-        from simulator.tenant.loader import checked_json_loads
-
         try:
             data = checked_json_loads(text, file)  # our depth limit, no lone surrogates
         except json.JSONDecodeError as exc:

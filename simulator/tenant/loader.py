@@ -19,7 +19,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from simulator.errors import FixtureError, did_you_mean
-from simulator.files import read_bounded_bytes
+from simulator.files import (
+    JSON_LONE_ESCAPE,
+    MAX_DEPTH,
+    NESTED_TOO_DEEPLY,
+    check_text,
+    checked_json_loads,
+    join_pairs,
+    read_bounded_bytes,
+)
 from simulator.tenant.schema import Bot, BotRef, SourceFloat, SourceInt, Tenant
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -53,13 +61,6 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Values one document may expand to through YAML aliases ("billion laughs" protection).
 MAX_VALUES = 1_000_000
 
-#: Deepest nesting a tenant or export may have. Real files stay under 30 levels; the limit is
-#: ours (not the YAML or JSON library's, whose limits and wording change between releases) so
-#: the message is the same whatever is installed.
-MAX_DEPTH = 200
-
-_NESTED_TOO_DEEPLY = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
-
 
 class _Builder:
     """Turns composed YAML nodes into Python data, recording each value's line."""
@@ -74,7 +75,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if len(path) > MAX_DEPTH:
-            raise FixtureError(_NESTED_TOO_DEEPLY, file=self.file, line=node.start_mark.line + 1)
+            raise FixtureError(NESTED_TOO_DEEPLY, file=self.file, line=node.start_mark.line + 1)
         self.values += 1
         if self.values > MAX_VALUES:
             raise FixtureError(
@@ -107,7 +108,7 @@ class _Builder:
         """
         value = self.constructor.construct_object(node, deep=True)
         if isinstance(value, str):
-            return _check_text(value, self.file, node.start_mark.line + 1)
+            return check_text(value, self.file, node.start_mark.line + 1)
         if not node.style:  # plain, unquoted (libyaml says "", PyYAML None)
             self.plain[path] = node.value
             if isinstance(value, bool):
@@ -180,73 +181,12 @@ def _expanded_size(root: yaml.Node, file: str) -> None:
         sizes[key] = total
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _check_text(value: str, file: str, line: int | None) -> str:
-    """Text must be encodable: a lone UTF-16 surrogate would fail much later, when written."""
-    found = _SURROGATE.search(value)
-    if found is None:
-        return value
-    raise FixtureError(
-        f"the text holds a lone UTF-16 surrogate (\\u{ord(found.group()):04x}), half of a"
-        " character such as an emoji; write the whole character or both halves of the pair",
-        file=file,
-        line=line,
-    )
-
-
-#: A \uD8xx\uDCxx pair in JSON text, not preceded by an escaped backslash.
-_JSON_PAIR = re.compile(
-    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
-)
-_JSON_LONE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _join_pairs(text: str) -> str:
-    """Rewrite JSON surrogate-pair escapes as one ``\\U`` escape, which YAML understands."""
-
-    def one(m: re.Match[str]) -> str:
-        high, low = int(m.group(2), 16), int(m.group(3), 16)
-        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-        return f"{m.group(1)}\\U{code:08X}"
-
-    return _JSON_PAIR.sub(one, text)
-
-
-def check_json_tree(data: Any, file: str) -> None:
-    """Depth limit and lone surrogates of parsed JSON, without recursion."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise FixtureError(_NESTED_TOO_DEEPLY, file=file)
-        if isinstance(value, str):
-            _check_text(value, file, None)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                _check_text(str(key), file, None)
-                stack.append((item, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-
-
-def checked_json_loads(text: str, file: str) -> Any:
-    """``json.loads`` with our depth limit and surrogate check (JSONDecodeError passes through)."""
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise FixtureError(_NESTED_TOO_DEEPLY, file=file) from None
-    check_json_tree(data, file)
-    return data
-
-
 def _yaml_error(exc: yaml.YAMLError, file: str) -> FixtureError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "nesting" in problem or "depth" in problem:
         # Newer PyYAML releases stop deep documents themselves; give our own wording.
-        return FixtureError(_NESTED_TOO_DEEPLY, file=file, line=mark.line + 1 if mark else None)
+        return FixtureError(NESTED_TOO_DEEPLY, file=file, line=mark.line + 1 if mark else None)
     return FixtureError(f"invalid YAML: {problem}", file=file, line=mark.line + 1 if mark else None)
 
 
@@ -266,12 +206,12 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
         except json.JSONDecodeError as jexc:
             raise FixtureError(f"invalid JSON: {jexc.msg}", file=file, line=jexc.lineno) from None
         except FixtureError as fexc:
-            lone = _JSON_LONE.search(_join_pairs(text))
+            lone = JSON_LONE_ESCAPE.search(join_pairs(text))
             line = text.count("\n", 0, lone.start()) + 1 if lone else None
             raise FixtureError(fexc.reason, file=file, line=line) from None
         # Valid JSON is valid YAML once tabs (legal JSON whitespace) are spaces and surrogate
         # pairs (which YAML's \\u does not join) are single escapes.
-        text = _join_pairs(text.replace("\t", " "))
+        text = join_pairs(text.replace("\t", " "))
     try:
         node = yaml.compose(text, Loader=_LOADER)
         if node is None:
@@ -281,7 +221,7 @@ def parse_document(text: str, file: str) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, file) from None
     except RecursionError:
-        raise FixtureError(_NESTED_TOO_DEEPLY, file=file) from None
+        raise FixtureError(NESTED_TOO_DEEPLY, file=file) from None
     if json_data is not None:
         # The YAML pass gave the lines (and refused duplicate keys); the values are JSON's own,
         # where 1e3 is the number 1000 (YAML 1.1 would read the text "1e3").
