@@ -85,7 +85,18 @@ class VirtualClock:
     def call_later(
         self, delay: timedelta, action: Callable[[], None], *, label: str = "", settles: bool = True
     ) -> ScheduledEvent:
-        return self.call_at(self._now + delay, action, label=label, settles=settles)
+        due = self._after(delay, f"scheduling {label or 'an event'} {format_elapsed(delay)} later")
+        return self.call_at(due, action, label=label, settles=settles)
+
+    def _after(self, delta: timedelta, what: str) -> datetime:
+        """``now + delta``, or a clear error when that passes the calendar's end (year 9999)."""
+        try:
+            return self._now + delta
+        except OverflowError:
+            raise StepError(
+                f"{what} would pass the end of the virtual calendar (year 9999): the clock is"
+                f" at {self._now:%Y-%m-%d}, {format_elapsed(self.elapsed())} after the start"
+            ) from None
 
     def pending(self) -> list[ScheduledEvent]:
         return sorted(e for e in self._queue if not e.cancelled)
@@ -126,7 +137,7 @@ class VirtualClock:
         """Move time forward by ``delta``, running every event that falls due on the way."""
         if delta < timedelta(0):
             raise StepError(f"time cannot go backwards (asked to advance by {delta})")
-        self.advance_to(self._now + delta)
+        self.advance_to(self._after(delta, f"waiting {format_elapsed(delta)}"))
 
     def advance_to(self, target: datetime) -> None:
         if target < self._now:

@@ -61,9 +61,32 @@ class ContextStore:
         if namespace.startswith(RESERVED_PREFIX):
             raise ContextStoreError(f'namespace "{namespace}" is reserved (names starting "__")')
 
+    @staticmethod
+    def _ttl(ttl_seconds: int | None) -> timedelta | None:
+        """A TTL as a duration; one that does not fit a duration is a clear error."""
+        if not ttl_seconds:
+            return None
+        try:
+            return timedelta(seconds=ttl_seconds)
+        except (OverflowError, ValueError, TypeError):
+            raise ContextStoreError(
+                f"a TTL of {ttl_seconds} seconds is too long for the virtual calendar"
+            ) from None
+
+    def _expiry(self, ttl: timedelta | None) -> datetime | None:
+        if ttl is None:
+            return None
+        try:
+            return self.clock.now() + ttl
+        except OverflowError:
+            raise ContextStoreError(
+                f"a TTL of {ttl.total_seconds():.0f} seconds would expire after the end of the"
+                " virtual calendar (year 9999)"
+            ) from None
+
     def register(self, namespace: str, ttl_seconds: int | None = None) -> None:
         self.check_name(namespace)
-        ttl = timedelta(seconds=ttl_seconds) if ttl_seconds else None
+        ttl = self._ttl(ttl_seconds)
         self.namespaces.setdefault(namespace, _Namespace(ttl))
 
     def delete_namespace(self, namespace: str) -> None:
@@ -88,8 +111,8 @@ class ContextStore:
     ) -> None:
         ns = self._ns(namespace)
         bucket = ns.data.setdefault((scope, owner), {})
-        ttl = timedelta(seconds=ttl_seconds) if ttl_seconds else ns.ttl
-        bucket[key] = _Value(value, self.clock.now() + ttl if ttl else None)
+        ttl = self._ttl(ttl_seconds) or ns.ttl
+        bucket[key] = _Value(value, self._expiry(ttl))
         size = len(json.dumps({k: v.value for k, v in bucket.items()}, default=str))
         if size > MAX_NAMESPACE_BYTES:
             del bucket[key]

@@ -89,6 +89,10 @@ class UnknownNameError(UserError):
         super().__init__(f'unknown {kind} "{name}": {did_you_mean(name, self.known)}')
 
 
+class OutputPathError(UserError):
+    """A path given for something the simulator writes (a report, transcripts) cannot be used."""
+
+
 class StepError(UserError):
     """A feature step cannot be understood or its argument is malformed."""
 

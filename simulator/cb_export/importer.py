@@ -61,6 +61,7 @@ from simulator.cb_export.import_questions import QuestionImport
 from simulator.cb_export.import_transfers import TransferImport
 from simulator.cb_export.reader import Reader
 from simulator.errors import FixtureError
+from simulator.files import checked_json_loads
 from simulator.tenant.files import read_text
 from simulator.tenant.schema import Bot
 
@@ -116,7 +117,7 @@ def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> Impor
         if not text.strip():
             raise FixtureError("the export file is empty", file=file)
         try:
-            data = json.loads(text)
+            data = checked_json_loads(text, file)  # our depth limit, no lone surrogates
         except json.JSONDecodeError as exc:
             raise FixtureError(
                 f"not a Conversation Builder export: invalid JSON ({exc.msg}, column {exc.colno})",

@@ -346,7 +346,10 @@ def tenant_schema() -> dict[str, Any]:
 def schema_command(args: argparse.Namespace) -> int:
     text = json.dumps(tenant_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        target = Path(args.output)
+        from simulator.files import check_output_path
+
+        # A folder, FIFO or device as -o is one clear error (writing a FIFO would block).
+        target = check_output_path(Path(args.output), what="-o", create_folders=True)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

@@ -9,11 +9,13 @@ relative paths of steps such as ``Given the tenant "fixtures/bank.yaml"``.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -82,9 +84,7 @@ def feature_targets(paths: list[str], cwd: Path) -> list[Path]:
     targets: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        full = (path if path.is_absolute() else cwd / path).resolve()
-        if not full.exists():
-            raise UserError(f"{raw}: no such file or folder")
+        full = _feature_path(raw, path if path.is_absolute() else cwd / path)
         if full.is_dir():
             if not any(full.rglob("*.feature")):
                 raise UserError(f"{raw}: the folder holds no .feature files")
@@ -94,6 +94,28 @@ def feature_targets(paths: list[str], cwd: Path) -> list[Path]:
             )
         targets.append(full)
     return targets
+
+
+def _feature_path(raw: str, path: Path) -> Path:
+    """The absolute path of a feature file or folder; anything else is one clear error.
+
+    A FIFO or device named ``x.feature`` would make pytest block or read forever, and a
+    symbolic-link loop would surface as a Python error; they are refused here.
+    """
+    from simulator.files import kind_of
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UserError(f"{raw}: no such file or folder") from None
+    except OSError as exc:
+        problem = "a symbolic link loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise UserError(f"{raw}: cannot read it: {problem}") from None
+    if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+        raise UserError(
+            f"{raw}: expected a .feature file or a folder, but this is {kind_of(info.st_mode)}"
+        )
+    return Path(os.path.realpath(path))
 
 
 def find_config(cwd: Path) -> Path | None:
@@ -220,9 +242,38 @@ def read_summary(path: Path) -> Summary | None:
     )
 
 
+def _option_values(extra: list[str], option: str) -> list[str]:
+    """Values of ``option`` among the pytest arguments (``--opt V`` or ``--opt=V``)."""
+    found: list[str] = []
+    for index, arg in enumerate(extra):
+        if arg == option and index + 1 < len(extra):
+            found.append(extra[index + 1])
+        elif arg.startswith(option + "="):
+            found.append(arg.split("=", 1)[1])
+    return found
+
+
+def check_outputs(args: argparse.Namespace, extra: list[str], cwd: Path) -> None:
+    """Check every output path before pytest starts, so a bad one is one error, not a crash
+    after the whole run (policy: ``simulator.files``)."""
+    from simulator.files import check_output_dir, check_output_path
+
+    def absolute(raw: str) -> Path:
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else cwd / path
+
+    if args.transcripts:
+        check_output_dir(absolute(args.transcripts), what="--transcripts")
+    for raw in _option_values(extra, "--sim-transcripts"):
+        check_output_dir(absolute(raw), what="--sim-transcripts")
+    for raw in _option_values(extra, "--sim-report"):
+        check_output_path(absolute(raw), what="--sim-report", create_folders=True)
+
+
 def run_command(args: argparse.Namespace, extra: list[str]) -> int:
     cwd = Path.cwd()
     targets = feature_targets(list(args.paths), cwd)
+    check_outputs(args, extra, cwd)
     if args.workers is not None and importlib.util.find_spec("xdist") is None:
         raise UserError(
             "-n needs pytest-xdist, which is not installed: pip install pytest-xdist"

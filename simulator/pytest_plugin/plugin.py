@@ -247,8 +247,27 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _check_outputs(config)
     register_report_plugin(config)
     config.addinivalue_line("markers", "all_orders: run under every order-dependent outcome")
+
+
+def _check_outputs(config: pytest.Config) -> None:
+    """A bad --sim-transcripts or --sim-report path is a usage error before anything runs."""
+    from simulator.errors import OutputPathError
+    from simulator.files import check_output_dir, check_output_path
+
+    base = Path(config.invocation_params.dir)
+    try:
+        out = config.getoption("--sim-transcripts", default=None)
+        if out:
+            check_output_dir(base / Path(str(out)).expanduser(), what="--sim-transcripts")
+        report = config.getoption("--sim-report", default=None)
+        if report:
+            target = base / Path(str(report)).expanduser()
+            check_output_path(target, what="--sim-report", create_folders=True)
+    except OutputPathError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -517,9 +517,14 @@ def transcript_lacks(sim: Simulator, text: str) -> None:
 )
 def transcript_json(sim: Simulator, path: str) -> None:
     """Write the transcript as JSON (for attaching to bug reports)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(sim.conversation().transcript.to_json() + "\n", encoding="utf-8")
+    # The path is checked first (simulator.files): an existing file is replaced, a folder,
+    # FIFO or device is refused, missing folders are created below a writable folder.
+    from simulator.files import check_output_path, write_output_text
+
+    what = "the transcript file"
+    target = check_output_path(Path(path), what=what, create_folders=True)
+    text = sim.conversation().transcript.to_json() + "\n"
+    write_output_text(target, text, what=what, create_folders=True)
 
 
 @step("the conversation is closed", example="Then the conversation is closed", section=TALK)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.errors import FixtureError, did_you_mean
+from simulator.errors import FixtureError
+from simulator.files import read_bounded_bytes
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -21,21 +22,14 @@ def sibling_names(path: Path) -> list[str]:
 
 
 def read_text(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "tenant files") -> str:
-    """Read a user file as UTF-8, with errors that say what is wrong with the bytes."""
+    """Read a user file as UTF-8 (a BOM is accepted), with errors that say what is wrong.
+
+    Only regular files are opened, and at most ``limit + 1`` bytes are read (see
+    ``simulator.files``): a FIFO, a device or a symbolic-link loop is one clear error.
+    """
     shown = str(path)
-    if not path.exists():
-        siblings = sibling_names(path)
-        hint = did_you_mean(path.name, siblings) if siblings else "its folder does not exist"
-        raise FixtureError(f"file not found ({hint})", file=shown)
-    if path.is_dir():
-        raise FixtureError("expected a file but this is a folder", file=shown)
-    size = path.stat().st_size
-    if size > limit:
-        hint = " Split it with include:" if what == "tenant files" else ""
-        raise FixtureError(
-            f"the file is {size} bytes; {what} are limited to {limit} bytes.{hint}", file=shown
-        )
-    raw = path.read_bytes()
+    hint = " Split it with include:" if what == "tenant files" else ""
+    raw = read_bounded_bytes(path, limit=limit, what=what, hint=hint)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -25,16 +25,61 @@ from pydantic import (
 from simulator.nlu import NluEngine
 
 
+class SourceInt(int):
+    """An integer YAML 1.1 read from text that is not its plain decimal form (``010`` is 8,
+    ``0x1F`` is 31, ``1_000`` is 1000); ``source`` keeps what the user wrote, so an id stays
+    ``"010"`` instead of silently becoming ``"8"``."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
+class SourceFloat(float):
+    """A float read from text such as ``1.50`` or ``.5``; ``source`` keeps the text."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        made = super().__new__(cls, value)
+        made.source = source
+        return made
+
+
 def _to_str(value: Any) -> Any:
-    """Skill and agent ids are numbers in YAML but identifiers to us; keep them as text."""
+    """Skill and agent ids are numbers in YAML but identifiers to us; keep them as the text the
+    user wrote (``010`` stays "010", not "8"). Booleans and null are left to fail as "a valid
+    string" so the error can say to quote them."""
     if isinstance(value, bool):
         return value
+    source = getattr(value, "source", None)
+    if isinstance(source, str):
+        return source
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)
     return value
 
 
 Id = Annotated[str, BeforeValidator(_to_str)]
+
+#: Upper bounds of numeric fields. Every duration must fit the virtual calendar (which ends in
+#: year 9999) many times over, and no count may be large enough to loop for hours: a value
+#: past a bound is a load error naming the field and the limit, never an OverflowError later.
+MAX_DELAY_MS = 24 * 60 * 60 * 1000  # one day: an interaction delay, a platform delivery time
+MAX_TIMEOUT_MS = 365 * 24 * 60 * 60 * 1000  # one year: connector timers and intervals
+MAX_SECONDS = 365 * 24 * 60 * 60  # one year: TTLs and accept timeouts, in seconds
+MAX_MINUTES = 365 * 24 * 60  # one year, in minutes
+MAX_COUNT = 1000  # retries, loop limits
+
+
+def _ms_field(default: int, *, ge: int = 0, le: int = MAX_TIMEOUT_MS, **extra: Any) -> Any:
+    return Field(default=default, ge=ge, le=le, **extra)
+
 
 #: Special texts understood by Conversation Builder in a text interaction.
 BLANK_MESSAGE = "BLANK_MESSAGE"
@@ -112,7 +157,7 @@ class ContextOperation(Model):
     variable: str | None = Field(
         default=None, description="For get: the bot variable that receives the value."
     )
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = Field(default=None, ge=0, le=MAX_SECONDS)
 
 
 class AgentTransfer(Model):
@@ -205,7 +250,7 @@ class Interaction(Model):
     """One interaction of a dialog. Exactly one kind key (text, question, transfer, ...)."""
 
     name: str | None = None
-    delay_ms: int = Field(default=0, ge=0)
+    delay_ms: int = Field(default=0, ge=0, le=MAX_DELAY_MS)
     set: dict[str, str] = Field(default_factory=dict, description="Bot variables set first.")
     bot_transfer: BotTransferContext | None = None
     context: list[ContextOperation] = Field(default_factory=list)
@@ -312,7 +357,7 @@ class Bot(Model):
     language: str = "en-US"
     nlu_engine: NluEngine = NluEngine.LIVEPERSON
     default_user_friendly_response: str | None = None
-    session_length_minutes: int | None = None
+    session_length_minutes: int | None = Field(default=None, ge=0, le=MAX_MINUTES)
     intents: list[Intent] = Field(default_factory=list)
     dialogs: list[Dialog] = Field(default_factory=list)
     integrations: list[Integration] = Field(default_factory=list)
@@ -356,7 +401,7 @@ class Agent(Model):
         default=True,
         description="Take offered conversations at once; when false a step must accept them.",
     )
-    accept_timeout_seconds: int = Field(default=60, ge=1)
+    accept_timeout_seconds: int = Field(default=60, ge=1, le=MAX_SECONDS)
 
 
 def _ms(*names: str) -> Any:
@@ -366,14 +411,14 @@ def _ms(*names: str) -> Any:
 class ConnectorSettings(Model):
     """Custom settings of an agent connector, with LivePerson's documented defaults (C1)."""
 
-    fallback_escalation_time_ms: int = Field(
-        default=180_000,
-        ge=0,
+    fallback_escalation_time_ms: int = _ms_field(
+        180_000,
         validation_alias=_ms("fallback_escalation_time_ms", "fallbackEscalationTime"),
     )
     max_escalation_retries: int = Field(
         default=3,
         ge=0,
+        le=MAX_COUNT,
         validation_alias=_ms("max_escalation_retries", "maxEscalationRetries"),
         description="Failure messages sent to the bot before the next failure gives up (F3).",
     )
@@ -386,26 +431,26 @@ class ConnectorSettings(Model):
     disable_greetings: bool = Field(
         default=False, validation_alias=_ms("disable_greetings", "disableGreetings")
     )
-    greeting_wait_ms: int = Field(default=3000, ge=0)
+    greeting_wait_ms: int = _ms_field(3000)
     skip_agent_message: bool = Field(
         default=False, validation_alias=_ms("skip_agent_message", "skipAgentMessage")
     )
-    message_delay_ms: int = Field(
-        default=300, ge=0, validation_alias=_ms("message_delay_ms", "messageDelay")
+    message_delay_ms: int = _ms_field(
+        300, le=MAX_DELAY_MS, validation_alias=_ms("message_delay_ms", "messageDelay")
     )
-    max_consumer_message_delay_ms: int = Field(
-        default=30 * 60 * 1000,
-        ge=0,
+    max_consumer_message_delay_ms: int = _ms_field(
+        30 * 60 * 1000,
         validation_alias=_ms("max_consumer_message_delay_ms", "maxConsumerMessageDelay"),
     )
-    retry_message_interval_ms: int = Field(
-        default=60_000,
+    retry_message_interval_ms: int = _ms_field(
+        60_000,
         ge=1,
         validation_alias=_ms("retry_message_interval_ms", "retryMessageInterval"),
     )
     message_resend_max_retries: int = Field(
         default=1,
         ge=0,
+        le=MAX_COUNT,
         validation_alias=_ms("message_resend_max_retries", "messageResendMaxRetries"),
     )
     user_retry_on_stuck_conversation: bool = Field(
@@ -460,8 +505,8 @@ class BotGroup(Model):
 class ChaosProfile(Model):
     """Seeded random escalation failures per channel, for soak runs (B4)."""
 
-    chat: float = Field(default=0.0, ge=0.0, le=1.0)
-    messaging: float = Field(default=0.0, ge=0.0, le=1.0)
+    chat: float = Field(default=0.0, ge=0.0, le=1.0, allow_inf_nan=False)
+    messaging: float = Field(default=0.0, ge=0.0, le=1.0, allow_inf_nan=False)
 
 
 class Platform(Model):
@@ -470,11 +515,12 @@ class Platform(Model):
     message_delivery_ms: int = Field(
         default=1000,
         ge=0,
+        le=MAX_DELAY_MS,
         description="Time the platform takes to deliver one bot message (T4).",
     )
     group_store_order: Literal["fixture", "shuffled"] | list[str] = "fixture"
     chaos: ChaosProfile = Field(default_factory=ChaosProfile)
-    transfer_loop_limit: int = Field(default=10, ge=2)
+    transfer_loop_limit: int = Field(default=10, ge=2, le=MAX_COUNT)
 
 
 class Tenant(Model):
