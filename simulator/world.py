@@ -31,7 +31,8 @@ class World:
 
 
 def _where(loaded: LoadedTenant, kind: str, key: str) -> Origin:
-    return loaded.origins.get((kind, key), Origin("<tenant>", None))
+    fallback = loaded.origins.get(("tenant", "file"), Origin("<tenant>", None))
+    return loaded.origins.get((kind, key), fallback)
 
 
 def build_world(loaded: LoadedTenant) -> World:

@@ -8,6 +8,7 @@ message with the nearest known steps.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +29,46 @@ from simulator.tenant.loader import DocumentCache
 from simulator.timefreeze import SharedFreeze
 
 load_library()
+
+
+def _patch_feature_parser() -> None:
+    """Two fixes to how pytest-bdd reads feature files, installed once when the plugin loads.
+
+    * A UTF-8 byte-order mark (Windows editors write one) is not Gherkin: the parser would
+      reject the ``Feature:`` line after it. Files are read as ``utf-8-sig``, which is UTF-8
+      that drops a leading mark.
+    * pytest-bdd keys scenarios by name, so a second scenario with the same name in one file
+      silently replaced the first. Every scenario runs instead: a repeated name gets its line
+      number appended (``Refund (line 12)``), which makes its test id distinct and stable.
+    """
+    from pytest_bdd.parser import FeatureParser
+
+    if getattr(FeatureParser, "_sim_patched", False):
+        return
+    read = FeatureParser._parse_feature_file
+    parse_scenario = FeatureParser.parse_scenario
+
+    def parse_feature_file(self: Any) -> Any:
+        if str(self.encoding).lower().replace("_", "-") in ("utf-8", "utf8"):
+            self.encoding = "utf-8-sig"
+        return read(self)
+
+    def parse_unique_scenario(self: Any, *args: Any, **kwargs: Any) -> Any:
+        scenario = parse_scenario(self, *args, **kwargs)
+        seen: dict[str, int] = self.__dict__.setdefault("_sim_scenario_lines", {})
+        base = scenario.name
+        while scenario.name in seen:
+            scenario.name = f"{base} (line {scenario.line_number})"
+            base = scenario.name
+        seen.setdefault(scenario.name, scenario.line_number)
+        return scenario
+
+    FeatureParser._parse_feature_file = parse_feature_file  # type: ignore[method-assign]
+    FeatureParser.parse_scenario = parse_unique_scenario  # type: ignore[method-assign]
+    FeatureParser._sim_patched = True  # type: ignore[attr-defined]
+
+
+_patch_feature_parser()
 
 SIM_KEY = pytest.StashKey[Simulator]()
 FREEZE_KEY = pytest.StashKey[SharedFreeze]()
@@ -118,8 +159,19 @@ def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     if out and simulator.conversations:
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
-        (target / f"{safe}.txt").write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+        path = target / transcript_file_name(request.node.nodeid)
+        path.write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+
+
+def transcript_file_name(nodeid: str) -> str:
+    """The ``--sim-transcripts`` file of one test: readable, unique and the same every run.
+
+    A readable slug alone collides (``a b``, ``a_b`` and ``a/b`` all give ``a_b``, and case-
+    insensitive file systems merge ``A`` with ``a``), so a short hash of the full test id
+    follows it; the slug is cut to stay far below file-name length limits."""
+    slug = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in nodeid)
+    digest = hashlib.sha256(nodeid.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug[:100].strip('.')}-{digest}.txt"
 
 
 def _freeze(config: pytest.Config) -> SharedFreeze:
@@ -280,6 +332,26 @@ def _feature_file_in(tb: TracebackType | None) -> str | None:
     return found
 
 
+def feature_error_message(exc: BaseException) -> str | None:
+    """What a failure of pytest-bdd while reading a feature file means, as one line that names
+    the file and, where known, the line; None when ``exc`` is not such a failure."""
+    if isinstance(exc, GherkinParseError):
+        return f"{exc.filename}:{exc.line}: {exc.message}: {exc.line_content.strip()!r}"
+    file = _feature_file_in(exc.__traceback__)
+    if file is None:
+        return None
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"{file}: the feature file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}"
+            f" at offset {exc.start}); save it as UTF-8"
+        )
+    if isinstance(exc, KeyError):
+        return f"{file}: the feature file is empty or has no Feature: line"
+    if isinstance(exc, RecursionError):
+        return f"{file}: the feature file is nested too deeply to parse"
+    return None
+
+
 class FeatureAwareModule(pytest.Module):
     """A test module whose ``scenarios(...)`` call reads feature files.
 
@@ -291,26 +363,11 @@ class FeatureAwareModule(pytest.Module):
     def _getobj(self) -> Any:
         try:
             return super()._getobj()  # type: ignore[no-untyped-call]
-        except GherkinParseError as exc:
-            where = f"{exc.filename}:{exc.line}"
-            raise self.CollectError(
-                f"{where}: {exc.message}: {exc.line_content.strip()!r}"
-            ) from None
-        except UnicodeDecodeError as exc:
-            file = _feature_file_in(exc.__traceback__)
-            if file is None:
+        except (GherkinParseError, UnicodeDecodeError, KeyError, RecursionError) as exc:
+            message = feature_error_message(exc)
+            if message is None:
                 raise
-            raise self.CollectError(
-                f"{file}: the feature file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}"
-                f" at offset {exc.start}); save it as UTF-8"
-            ) from None
-        except KeyError as exc:
-            file = _feature_file_in(exc.__traceback__)
-            if file is None:
-                raise
-            raise self.CollectError(
-                f"{file}: the feature file is empty or has no Feature: line"
-            ) from None
+            raise self.CollectError(message) from None
 
 
 def pytest_pycollect_makemodule(

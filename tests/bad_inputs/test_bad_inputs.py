@@ -41,6 +41,8 @@ SUFFIXES = {
     "features": (".feature",),
     "steps": (".yaml",),
 }
+
+
 def _load_expected() -> dict[str, Any]:
     """``expected.yaml`` plus any ``expected_*.yaml`` beside it (one per group of cases)."""
     merged: dict[str, Any] = {}
