@@ -79,9 +79,9 @@ def parse_json_docstring(doc: str, what: str) -> Any:
     UTF-8, which would crash the transcript writer much later. A full pair is fine."""
     depth = _json_depth(doc)
     if depth is not None:
-        line = doc.count("\n", 0, depth) + 1
         raise StepError(
-            f"{what} nests deeper than {MAX_JSON_DEPTH} levels (line {line} of the docstring):"
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels (line"
+            f" {doc.count(chr(10), 0, depth) + 1} of the docstring):"
             " flatten the JSON"
         )
     try:
@@ -97,9 +97,9 @@ def parse_json_docstring(doc: str, what: str) -> Any:
     if bad is not None:
         escape = f"\\u{ord(bad):04x}"
         at = doc.lower().find(escape)
-        line = f" (line {doc.count(chr(10), 0, at) + 1} of the docstring)" if at >= 0 else ""
+        where = f" (line {doc.count(chr(10), 0, at) + 1} of the docstring)" if at >= 0 else ""
         raise StepError(
-            f"{what} holds {escape}, half of a UTF-16 surrogate pair{line}: JSON text must be"
+            f"{what} holds {escape}, half of a UTF-16 surrogate pair{where}: JSON text must be"
             " valid Unicode; write the character itself or both halves, like \\ud83d\\ude00"
         )
     return parsed
