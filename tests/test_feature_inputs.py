@@ -150,7 +150,9 @@ def test_colliding_scenario_names_get_one_transcript_each(
         files = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.txt")}
         assert len(files) == len(COLLIDING), sorted(files)
         said = sorted(
-            line.split("consumer: ")[1] for text in files.values() for line in text.splitlines()
+            line.split("consumer: ")[1]
+            for text in files.values()
+            for line in text.splitlines()
             if "consumer: hi" in line
         )
         assert said == sorted(f"hi {i}" for i in range(len(COLLIDING)))

@@ -315,11 +315,12 @@ def run_command(args: argparse.Namespace, extra: list[str]) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     seed = f", seed {args.seed}" if args.seed is not None else ""
-    if code == _PYTEST_NO_TESTS or (summary is not None and summary.tests == 0):
+    collected_nothing = summary is not None and summary.tests == 0 and code == _PYTEST_OK
+    if code == _PYTEST_NO_TESTS or collected_nothing:
         why = f' matched --tags "{args.tags}"' if args.tags else " was found"
         print(f"simulator run: no scenario{why}", file=sys.stderr)
         return EXIT_USAGE
-    if summary is not None:
+    if summary is not None and (summary.tests or code in (_PYTEST_OK, _PYTEST_FAILED)):
         print(f"simulator run: {summary.render()} in {elapsed:.2f}s{seed}")
     if code == _PYTEST_OK:
         return EXIT_OK

@@ -9,6 +9,7 @@ message with the nearest known steps.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -63,9 +64,86 @@ def _patch_feature_parser() -> None:
         seen.setdefault(scenario.name, scenario.line_number)
         return scenario
 
+    parse = FeatureParser.parse
+
+    def parse_checked(self: Any) -> Any:
+        feature = parse(self)
+        check_feature_text(self.abs_filename, feature)
+        return feature
+
     FeatureParser._parse_feature_file = parse_feature_file  # type: ignore[method-assign]
     FeatureParser.parse_scenario = parse_unique_scenario  # type: ignore[method-assign]
+    FeatureParser.parse = parse_checked  # type: ignore[method-assign]
     FeatureParser._sim_patched = True  # type: ignore[attr-defined]
+
+
+#: Words that start a step in English Gherkin.
+_STEP_WORDS = re.compile(r"^(?:Given|When|Then|And|But)\s")
+#: An outline parameter as pytest-bdd replaces it: ``<name>`` (no spaces, no nesting).
+_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w\-]*)>")
+
+
+def check_feature_text(filename: str, feature: Any) -> None:
+    """What Gherkin accepts but silently drops, as a parse error naming the line.
+
+    * A step written before the first ``Scenario:``/``Background:`` (or right under a
+      ``Rule:``) is not a step for Gherkin but part of the free-text description: it would
+      never run.
+    * A lone ``@`` is a tag without a name; it cannot select anything (and pytest cannot
+      turn it into a mark).
+    """
+    try:
+        lines = Path(filename).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text.startswith("@") and "@" in text.split():
+            raise GherkinParseError(
+                "a tag without a name (a tag is @ followed by a name, like @smoke)",
+                number,
+                line,
+                filename,
+            )
+    for template in feature.scenarios.values():
+        if not template.templated:
+            continue
+        columns = {name for ex in template.examples for name in ex.example_params}
+        for step_ in template._steps:
+            texts = [step_.name, step_.docstring or ""]
+            if step_.datatable is not None:
+                texts += [c for row in step_.datatable.raw() for c in row]
+            for placeholder in _PLACEHOLDER.findall("\n".join(texts)):
+                if placeholder not in columns:
+                    shown = ", ".join(sorted(columns)) or "none"
+                    raise GherkinParseError(
+                        f"the placeholder <{placeholder}> has no column in the Examples of"
+                        f' Scenario Outline "{template.name}" (columns: {shown}); it would'
+                        " stay as literal text",
+                        step_.line_number,
+                        lines[step_.line_number - 1] if step_.line_number <= len(lines) else "",
+                        filename,
+                    )
+    if getattr(feature, "language", "en") not in ("en", None):
+        return
+    rules = {id(t.rule): t.rule for t in feature.scenarios.values() if t.rule is not None}
+    texts = [("the Feature", feature.description)]
+    texts += [(f'the Rule "{r.name}"', r.description) for r in rules.values()]
+    for owner, description in texts:
+        for piece in (description or "").splitlines():
+            if not _STEP_WORDS.match(piece.strip() + " "):
+                continue
+            number = next(
+                (i for i, line in enumerate(lines, start=1) if line.strip() == piece.strip()),
+                0,
+            )
+            raise GherkinParseError(
+                f"this step is part of the description of {owner} and would never run; steps"
+                " belong under a Scenario: or Background: line",
+                number,
+                piece,
+                filename,
+            )
 
 
 _patch_feature_parser()
@@ -313,6 +391,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool:
     """Gherkin tags are labels (rule ids like @t3); register them so pytest does not warn."""
     name = tag.replace("-", "_")
+    if not name:
+        return True  # "@" alone: reported by check_feature_text when the file is parsed
     config = getattr(pytest.mark, "_config", None)
     if config is not None:
         config.addinivalue_line("markers", f"{name}: Gherkin tag")
@@ -336,7 +416,11 @@ def feature_error_message(exc: BaseException) -> str | None:
     """What a failure of pytest-bdd while reading a feature file means, as one line that names
     the file and, where known, the line; None when ``exc`` is not such a failure."""
     if isinstance(exc, GherkinParseError):
-        return f"{exc.filename}:{exc.line}: {exc.message}: {exc.line_content.strip()!r}"
+        # pytest-bdd wraps messages it does not recognise in "Unknown parsing error: Parser
+        # errors:\n(7:0): ..."; the position is already in file:line, the rest is noise.
+        message = re.sub(r"^Unknown parsing error: Parser errors:\s*", "", exc.message)
+        message = re.sub(r"^\(\d+:\d+\): ", "", message)
+        return f"{exc.filename}:{exc.line}: {message}: {exc.line_content.strip()!r}"
     file = _feature_file_in(exc.__traceback__)
     if file is None:
         return None

@@ -105,11 +105,11 @@ def inline_bot(sim: Simulator, name: str, table: list[list[str]] | None) -> None
         raise StepError(f'bot "{name}": the column "{twice[0]}" appears twice in the header')
     dialogs: list[dict[str, Any]] = []
     intents: dict[str, list[str]] = {}
-    for row in table[1:]:
+    for number, row in enumerate(table[1:], start=2):
         cells = dict(zip(header, ((c or "").strip() for c in row), strict=False))
         if len(row) != len(header) or not cells.get("dialog"):
             raise StepError(
-                f'bot "{name}": row {table.index(row) + 1} of the table'
+                f'bot "{name}": row {number} of the table'
                 + (
                     f" has {len(row)} cells for {len(header)} columns"
                     if len(row) != len(header)
