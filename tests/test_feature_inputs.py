@@ -40,7 +40,7 @@ def _project(folder: Path, features: dict[str, str], *, bom: bool = False) -> Pa
     for name, text in features.items():
         data = text.encode("utf-8")
         (folder / "features" / name).write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
-    (folder / "test_features.py").write_text(
+    (folder / "test_bad_input_project.py").write_text(  # a name no suite module uses
         "from pytest_bdd import scenarios\n\nscenarios('features')\n", encoding="utf-8"
     )
     return folder
