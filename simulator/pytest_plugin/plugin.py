@@ -33,7 +33,8 @@ load_library()
 
 
 def _patch_feature_parser() -> None:
-    """Two fixes to how pytest-bdd reads feature files, installed once when the plugin loads.
+    """Fixes to how pytest-bdd reads feature files, installed once when the plugin loads
+    (each only where this pytest-bdd version has the method it wraps).
 
     * A UTF-8 byte-order mark (Windows editors write one) is not Gherkin: the parser would
       reject the ``Feature:`` line after it. Files are read as ``utf-8-sig``, which is UTF-8
@@ -41,21 +42,22 @@ def _patch_feature_parser() -> None:
     * pytest-bdd keys scenarios by name, so a second scenario with the same name in one file
       silently replaced the first. Every scenario runs instead: a repeated name gets its line
       number appended (``Refund (line 12)``), which makes its test id distinct and stable.
+    * What Gherkin accepts but silently drops is a parse error (``check_feature_text``).
     """
     from pytest_bdd.parser import FeatureParser
 
     if getattr(FeatureParser, "_sim_patched", False):
         return
-    read = FeatureParser._parse_feature_file
-    parse_scenario = FeatureParser.parse_scenario
+    read = getattr(FeatureParser, "_parse_feature_file", None)
+    parse_scenario = getattr(FeatureParser, "parse_scenario", None)
 
     def parse_feature_file(self: Any) -> Any:
         if str(self.encoding).lower().replace("_", "-") in ("utf-8", "utf8"):
             self.encoding = "utf-8-sig"
-        return read(self)
+        return read(self)  # type: ignore[misc]
 
     def parse_unique_scenario(self: Any, *args: Any, **kwargs: Any) -> Any:
-        scenario = parse_scenario(self, *args, **kwargs)
+        scenario = parse_scenario(self, *args, **kwargs)  # type: ignore[misc]
         seen: dict[str, int] = self.__dict__.setdefault("_sim_scenario_lines", {})
         base = scenario.name
         while scenario.name in seen:
@@ -71,9 +73,13 @@ def _patch_feature_parser() -> None:
         check_feature_text(self.abs_filename, feature)
         return feature
 
-    FeatureParser._parse_feature_file = parse_feature_file  # type: ignore[method-assign]
-    FeatureParser.parse_scenario = parse_unique_scenario  # type: ignore[method-assign]
-    FeatureParser.parse = parse_checked  # type: ignore[method-assign]
+    for name, wrapper in (
+        ("_parse_feature_file", parse_feature_file),
+        ("parse_scenario", parse_unique_scenario),
+        ("parse", parse_checked),
+    ):
+        if callable(getattr(FeatureParser, name, None)):
+            setattr(FeatureParser, name, wrapper)
     FeatureParser._sim_patched = True  # type: ignore[attr-defined]
 
 
@@ -106,10 +112,12 @@ def check_feature_text(filename: str, feature: Any) -> None:
                 filename,
             )
     for template in feature.scenarios.values():
-        if not template.templated:
+        if not getattr(template, "templated", False) or not all(
+            hasattr(ex, "example_params") for ex in template.examples
+        ):
             continue
         columns = {name for ex in template.examples for name in ex.example_params}
-        for step_ in template._steps:
+        for step_ in getattr(template, "_steps", []):
             texts = [step_.name, step_.docstring or ""]
             if step_.datatable is not None:
                 texts += [c for row in step_.datatable.raw() for c in row]
