@@ -15,7 +15,7 @@ import pytest
 from simulator.cli import main
 from simulator.cli.run import check_tag_expression, tags_to_marks
 from simulator.errors import UserError
-from simulator.pytest_plugin.plugin import transcript_file_name
+from simulator.pytest_plugin.feature_files import transcript_file_name
 
 pytest_plugins = ["pytester"]
 
