@@ -256,10 +256,6 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Importing it wraps pytest-bdd's feature parser (byte-order mark, repeated scenario
-    # names, steps lost in descriptions) before any test module parses a feature file.
-    import simulator.pytest_plugin.feature_files  # noqa: F401
-
     register_report_plugin(config)
     config.addinivalue_line("markers", "all_orders: run under every order-dependent outcome")
 
@@ -322,6 +318,10 @@ class FeatureAwareModule(pytest.Module):
     """
 
     def _getobj(self) -> Any:
+        # Importing it wraps pytest-bdd's feature parser (byte-order mark, repeated scenario
+        # names, steps lost in descriptions) before the module's scenarios() reads a file.
+        import simulator.pytest_plugin.feature_files  # noqa: F401
+
         try:
             return super()._getobj()  # type: ignore[no-untyped-call]
         except (GherkinParseError, UnicodeDecodeError, KeyError, RecursionError) as exc:
