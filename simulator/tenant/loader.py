@@ -454,9 +454,8 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
         if isinstance(entry, BotRef):
             from simulator.cb_export import load_export
 
-            origin = loaded.origins.get(("bot", entry.export)) or loaded.origins.get(
-                ("tenant", "file")
-            )
+            origin = loaded.origins.get(("bot", entry.export))
+            origin = origin or loaded.origins.get(("tenant", "file"))  # the root file at least
             base = (
                 Path(origin.file).parent
                 if origin and origin.file != "<inline>"
