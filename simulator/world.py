@@ -17,7 +17,8 @@ __all__ = ["World", "build_world"]
 
 
 def _where(loaded: LoadedTenant, kind: str, key: str) -> Origin:
-    return loaded.origins.get((kind, key), Origin("<tenant>", None))
+    fallback = loaded.origins.get(("tenant", "file"), Origin("<tenant>", None))
+    return loaded.origins.get((kind, key), fallback)
 
 
 def build_world(loaded: LoadedTenant) -> World:

@@ -346,6 +346,16 @@ class ChatSession:
             raise UserError(f"cannot write {rest}: {exc.strerror or exc}") from None
         count = sum(1 for s in self.recording.steps if s.kind != COMMENT)
         self.say(f"saved {count} steps to {rest}; run it with: simulator run {rest}")
+        skipped = [s.text for s in self.recording.steps if s.kind == COMMENT]
+        if skipped:
+            # Written as comments only: the saved scenario neither replays nor checks them.
+            listed = "\n  ".join(skipped)
+            print(
+                f"warning: {len(skipped)} item(s) could not be saved as steps (they are comments"
+                f" in {rest}, not replayed or checked):\n  {listed}",
+                file=self.err,
+                flush=True,
+            )
         return True
 
     def feature_text(self, target: Path) -> str:
@@ -377,13 +387,17 @@ class ChatSession:
         return False
 
 
-def _read_line(stream: TextIO, interactive: bool) -> str | None:
-    if interactive:
-        try:
+def _read_line(stream: TextIO | None, interactive: bool) -> str | None:
+    """The next input line, or None at the end of input: Ctrl-D, an empty or exhausted pipe,
+    ``</dev/null``, or a standard input that is closed (``0<&-``: Python then has no stdin)."""
+    if stream is None:
+        return None
+    try:
+        if interactive:
             return input("> ")
-        except EOFError:
-            return None
-    line = stream.readline()
+        line = stream.readline()
+    except (EOFError, OSError, ValueError):  # ValueError: reading a closed file
+        return None
     return line if line else None
 
 
@@ -391,8 +405,11 @@ def chat_command(args: argparse.Namespace) -> int:
     from simulator.cli.catalogue import load_step_modules
 
     load_step_modules()  # /save checks every step it writes against the library
-    stdin = sys.stdin
-    interactive = stdin.isatty()
+    stdin: TextIO | None = sys.stdin
+    try:
+        interactive = stdin is not None and stdin.isatty()
+    except (OSError, ValueError):
+        interactive = False
     if interactive:
         with contextlib.suppress(ImportError):  # not on every platform
             import readline  # noqa: F401  (line editing and history for input())
@@ -413,6 +430,8 @@ def chat_command(args: argparse.Namespace) -> int:
             if line is None:
                 if interactive:
                     session.say()
+                else:
+                    session.say("(end of input: the session ends)")
                 break
             if not session.handle(line):
                 break

@@ -32,8 +32,9 @@ DEFAULT_FEATURES = "features"
 #: pytest's own exit codes (pytest.ExitCode) and what ``simulator run`` returns for them.
 _PYTEST_OK, _PYTEST_FAILED, _PYTEST_NO_TESTS = 0, 1, 5
 
-_TAG_WORD = re.compile(r"@?([A-Za-z_][\w\-.]*)")
+_TAG_WORD = re.compile(r"@?(\w[\w\-.]*)")
 _OPERATORS = {"and", "or", "not"}
+_TAG_TOKEN = re.compile(r"\s*(?:(?P<paren>[()])|(?P<word>@?\w[\w\-.]*)|(?P<other>\S))")
 
 
 @dataclass
@@ -66,9 +67,68 @@ def tags_to_marks(expr: str) -> str:
         name = m.group(1)
         if name.lower() in _OPERATORS and not m.group(0).startswith("@"):
             return name.lower()
-        return name.replace("-", "_").replace(".", "_")
+        return name.replace("-", "_")  # as the plugin names the mark (dots stay)
 
     return _TAG_WORD.sub(word, expr)
+
+
+def check_tag_expression(expr: str) -> None:
+    """Refuse a malformed ``--tags`` expression before pytest sees it, with the column and
+    what was expected there (pytest's own ``-m`` error names marks, not the user's tags).
+
+    Grammar: ``expr := term (("and" | "or") term)*``, ``term := "not" term | "(" expr ")" |
+    TAG``; a tag is ``@name`` or a bare name (letters, digits, ``_``, ``-``, ``.``)."""
+    tokens: list[tuple[str, str, int]] = []  # (kind, text, column)
+    for m in _TAG_TOKEN.finditer(expr):
+        column = m.start(m.lastgroup or 0) + 1
+        if m.group("other") is not None:
+            raise UserError(
+                f'--tags "{expr}": unexpected character "{m.group("other")}" at column {column}'
+                " (a tag is @name with letters, digits, _, - or .; combine tags with and, or,"
+                " not and parentheses)"
+            )
+        text = m.group("paren") or m.group("word")
+        low = text.lower()
+        kind = text if text in "()" else ("op" if low in _OPERATORS else "tag")
+        tokens.append((kind, low if kind == "op" else text, column))
+    pos = 0
+
+    def fail(expected: str) -> UserError:
+        if pos < len(tokens):
+            _, text, column = tokens[pos]
+            found = f'found "{text}" at column {column}'
+        else:
+            found = "the expression ends there"
+        return UserError(f'--tags "{expr}": expected {expected}, but {found}')
+
+    def term() -> None:
+        nonlocal pos
+        if pos < len(tokens) and tokens[pos][:2] == ("op", "not"):
+            pos += 1
+            term()
+        elif pos < len(tokens) and tokens[pos][0] == "(":
+            pos += 1
+            expression()
+            if pos >= len(tokens) or tokens[pos][0] != ")":
+                raise fail('")" to close the "("')
+            pos += 1
+        elif pos < len(tokens) and tokens[pos][0] == "tag":
+            pos += 1
+        else:
+            raise fail('a tag (like @smoke), "not" or "("')
+
+    def expression() -> None:
+        nonlocal pos
+        term()
+        while pos < len(tokens) and tokens[pos][0] == "op" and tokens[pos][1] != "not":
+            pos += 1
+            term()
+
+    if not tokens:
+        raise UserError('--tags "": the expression is empty; give tags like "@smoke and not @slow"')
+    expression()
+    if pos < len(tokens):
+        raise fail('"and" or "or" between two tags')
 
 
 def feature_targets(paths: list[str], cwd: Path) -> list[Path]:
@@ -216,7 +276,7 @@ def pytest_command(
         # The temporary test module is outside the project, so pytest would not find the
         # project's conftest.py (custom steps, fixtures); load it as a plugin instead.
         command += ["-p", "conftest"]
-    if args.tags:
+    if args.tags and args.tags.strip():
         command += ["-m", tags_to_marks(args.tags)]
     if args.seed is not None:
         command += ["--sim-seed", str(args.seed)]
@@ -272,6 +332,8 @@ def check_outputs(args: argparse.Namespace, extra: list[str], cwd: Path) -> None
 
 def run_command(args: argparse.Namespace, extra: list[str]) -> int:
     cwd = Path.cwd()
+    if args.tags and args.tags.strip():
+        check_tag_expression(args.tags)
     targets = feature_targets(list(args.paths), cwd)
     check_outputs(args, extra, cwd)
     if args.workers is not None and importlib.util.find_spec("xdist") is None:
@@ -304,11 +366,12 @@ def run_command(args: argparse.Namespace, extra: list[str]) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     seed = f", seed {args.seed}" if args.seed is not None else ""
-    if code == _PYTEST_NO_TESTS or (summary is not None and summary.tests == 0):
+    collected_nothing = summary is not None and summary.tests == 0 and code == _PYTEST_OK
+    if code == _PYTEST_NO_TESTS or collected_nothing:
         why = f' matched --tags "{args.tags}"' if args.tags else " was found"
         print(f"simulator run: no scenario{why}", file=sys.stderr)
         return EXIT_USAGE
-    if summary is not None:
+    if summary is not None and (summary.tests or code in (_PYTEST_OK, _PYTEST_FAILED)):
         print(f"simulator run: {summary.render()} in {elapsed:.2f}s{seed}")
     if code == _PYTEST_OK:
         return EXIT_OK

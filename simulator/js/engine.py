@@ -265,6 +265,7 @@ class JsRunner:
                 timeout_sec=self.timeout_ms / 1000,
                 max_memory=self.max_memory,
             )
+            settled = _settle(ctx.racer, self.timeout_ms, self.max_memory)
         except (JSTimeoutException, JSOOMException) as exc:
             dropped = self.contexts.pop((conv.id, bot), None)
             if dropped is not None:
@@ -278,6 +279,7 @@ class JsRunner:
         except JSEvalException as exc:
             return self._failed(conv, session, phase, where, str(exc).strip().splitlines()[0])
         result = json.loads(str(raw))
+        result["effects"] = list(result["effects"]) + settled
         outcome = _Outcome()
         self._apply(conv, session, result["effects"], phase, where, outcome)
         error = result.get("error")
@@ -452,6 +454,16 @@ class JsRunner:
 
     def _log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
         self.cloud.log(conv, kind, text, **details)
+
+
+def _settle(racer: MiniRacer, timeout_ms: int, max_memory: int) -> list[Any]:
+    """What the run's microtasks recorded (Promise callbacks, async functions after an await).
+
+    V8 runs them as soon as ``__sim.run`` returns, before this second call starts; collecting
+    them here delivers their messages in the same interaction, as the platform does, instead of
+    losing them. A microtask that never ends shows up as this call's timeout."""
+    raw = racer.call("__sim.settle", timeout_sec=timeout_ms / 1000, max_memory=max_memory)
+    return list(json.loads(str(raw))["effects"])
 
 
 def _jsonable(value: Any) -> Any:

@@ -200,6 +200,40 @@ __sim.run = function (code, state, mode) {
   } catch (e) {
     out = JSON.stringify({ effects: [], error: { name: "Error", message: "effects are not JSON: " + e } });
   }
+  // Not cleared here: V8 runs the microtasks this code queued (Promise callbacks, the rest of
+  // async functions after an await) right after this call returns; __sim.settle collects
+  // what they record, so their messages belong to the same interaction instead of vanishing.
   __sim.effects = [];
   return out;
 };
+
+// Called by Python right after __sim.run: the effects recorded by the microtasks that ran in
+// between (Promise.then, await continuations), in the order they ran.
+__sim.settle = function () {
+  var out;
+  try {
+    out = JSON.stringify({ effects: __sim.effects });
+  } catch (e) {
+    out = JSON.stringify({ effects: [] });
+  }
+  __sim.effects = [];
+  return out;
+};
+
+// Timers: V8 (mini-racer) would fire them on the real clock, between interactions, where
+// whatever they send is lost and the run is no longer repeatable. Bot code runs to completion
+// within its interaction, so a timer is a loud error in the transcript instead.
+(function () {
+  function unsupported(name) {
+    return function () {
+      throw new Error(name + " is not supported: bot code runs once per interaction and its" +
+        " timers would never fire; send the message directly (botContext.sendMessage) or set" +
+        " a delay with botContext.setMessageDelay");
+    };
+  }
+  globalThis.setTimeout = unsupported("setTimeout");
+  globalThis.setInterval = unsupported("setInterval");
+  globalThis.setImmediate = unsupported("setImmediate");
+  globalThis.clearTimeout = function () {};
+  globalThis.clearInterval = function () {};
+})();

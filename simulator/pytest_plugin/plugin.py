@@ -8,6 +8,7 @@ message with the nearest known steps.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -114,8 +115,10 @@ def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     if out and simulator.conversations:
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
-        (target / f"{safe}.txt").write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+        from simulator.pytest_plugin.feature_files import transcript_file_name
+
+        path = target / transcript_file_name(request.node.nodeid)
+        path.write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
 
 
 def _freeze(config: pytest.Config) -> SharedFreeze:
@@ -274,6 +277,8 @@ def _check_outputs(config: pytest.Config) -> None:
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool:
     """Gherkin tags are labels (rule ids like @t3); register them so pytest does not warn."""
     name = tag.replace("-", "_")
+    if not name:
+        return True  # "@" alone: reported by check_feature_text when the file is parsed
     config = getattr(pytest.mark, "_config", None)
     if config is not None:
         config.addinivalue_line("markers", f"{name}: Gherkin tag")
@@ -293,6 +298,30 @@ def _feature_file_in(tb: TracebackType | None) -> str | None:
     return found
 
 
+def feature_error_message(exc: BaseException) -> str | None:
+    """What a failure of pytest-bdd while reading a feature file means, as one line that names
+    the file and, where known, the line; None when ``exc`` is not such a failure."""
+    if isinstance(exc, GherkinParseError):
+        # pytest-bdd wraps messages it does not recognise in "Unknown parsing error: Parser
+        # errors:\n(7:0): ..."; the position is already in file:line, the rest is noise.
+        message = re.sub(r"^Unknown parsing error: Parser errors:\s*", "", exc.message)
+        message = re.sub(r"^\(\d+:\d+\): ", "", message)
+        return f"{exc.filename}:{exc.line}: {message}: {exc.line_content.strip()!r}"
+    file = _feature_file_in(exc.__traceback__)
+    if file is None:
+        return None
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"{file}: the feature file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}"
+            f" at offset {exc.start}); save it as UTF-8"
+        )
+    if isinstance(exc, KeyError):
+        return f"{file}: the feature file is empty or has no Feature: line"
+    if isinstance(exc, RecursionError):
+        return f"{file}: the feature file is nested too deeply to parse"
+    return None
+
+
 class FeatureAwareModule(pytest.Module):
     """A test module whose ``scenarios(...)`` call reads feature files.
 
@@ -302,28 +331,17 @@ class FeatureAwareModule(pytest.Module):
     """
 
     def _getobj(self) -> Any:
+        # Importing it wraps pytest-bdd's feature parser (byte-order mark, repeated scenario
+        # names, steps lost in descriptions) before the module's scenarios() reads a file.
+        import simulator.pytest_plugin.feature_files  # noqa: F401
+
         try:
             return super()._getobj()  # type: ignore[no-untyped-call]
-        except GherkinParseError as exc:
-            where = f"{exc.filename}:{exc.line}"
-            raise self.CollectError(
-                f"{where}: {exc.message}: {exc.line_content.strip()!r}"
-            ) from None
-        except UnicodeDecodeError as exc:
-            file = _feature_file_in(exc.__traceback__)
-            if file is None:
+        except (GherkinParseError, UnicodeDecodeError, KeyError, RecursionError) as exc:
+            message = feature_error_message(exc)
+            if message is None:
                 raise
-            raise self.CollectError(
-                f"{file}: the feature file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}"
-                f" at offset {exc.start}); save it as UTF-8"
-            ) from None
-        except KeyError as exc:
-            file = _feature_file_in(exc.__traceback__)
-            if file is None:
-                raise
-            raise self.CollectError(
-                f"{file}: the feature file is empty or has no Feature: line"
-            ) from None
+            raise self.CollectError(message) from None
 
 
 def pytest_pycollect_makemodule(

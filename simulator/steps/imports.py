@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 from simulator.bots.runtime import ApiRequest
@@ -57,15 +58,92 @@ def integration_returns(sim: Simulator, name: str, doc: str | None) -> None:
     The result feeds {$.api_NAME...} references, custom data fields and the transform script."""
     if doc is None:
         raise StepError(f'"the integration "{name}" returns:" needs a JSON docstring below it')
+    parsed = parse_json_docstring(doc, f'the response of integration "{name}"')
+    _check_integration(sim, name)
+    sim.platform.api_stubs[name] = lambda: copy.deepcopy(parsed)
+
+
+#: How deep a JSON docstring may nest; deeper is a mistake (or an attack), and Python's own
+#: decoder would hit its recursion limit with a RecursionError instead of a message.
+MAX_JSON_DEPTH = 200
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def parse_json_docstring(doc: str, what: str) -> Any:
+    """Parse a step's JSON docstring or raise one ``StepError`` that says where and why.
+
+    Beyond syntax errors this covers what ``json.loads`` accepts or fails on in other ways:
+    nesting deeper than ``MAX_JSON_DEPTH`` (checked before decoding, so the decoder never
+    recurses that deep), integers longer than Python converts (``ValueError``), and ``\\uD83D``
+    escapes that are half of a surrogate pair: they decode to text that cannot be written as
+    UTF-8, which would crash the transcript writer much later. A full pair is fine."""
+    depth = _json_depth(doc)
+    if depth is not None:
+        raise StepError(
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels (line"
+            f" {doc.count(chr(10), 0, depth) + 1} of the docstring):"
+            " flatten the JSON"
+        )
     try:
         parsed: Any = json.loads(doc)
     except json.JSONDecodeError as exc:
         raise StepError(
-            f'the response of integration "{name}" is not valid JSON: {exc.msg} (line'
-            f" {exc.lineno}, column {exc.colno})"
+            f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
-    _check_integration(sim, name)
-    sim.platform.api_stubs[name] = lambda: copy.deepcopy(parsed)
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc).split(";")[0]  # not the advice about sys.set_int_max_str_digits
+        raise StepError(f"{what} is not usable JSON: {reason}") from None
+    bad = _lone_surrogate(parsed)
+    if bad is not None:
+        escape = f"\\u{ord(bad):04x}"
+        at = doc.lower().find(escape)
+        where = f" (line {doc.count(chr(10), 0, at) + 1} of the docstring)" if at >= 0 else ""
+        raise StepError(
+            f"{what} holds {escape}, half of a UTF-16 surrogate pair{where}: JSON text must be"
+            " valid Unicode; write the character itself or both halves, like \\ud83d\\ude00"
+        )
+    return parsed
+
+
+def _json_depth(doc: str) -> int | None:
+    """The offset where brackets first nest deeper than the limit (outside strings), or None."""
+    depth = 0
+    in_string = escaped = False
+    for offset, char in enumerate(doc):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first half-pair surrogate in any string or key of a parsed JSON value."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _LONE_SURROGATE.search(item)
+            if found:
+                return found.group(0)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 class FailingStub:

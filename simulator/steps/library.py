@@ -102,10 +102,22 @@ def inline_bot(sim: Simulator, name: str, table: list[list[str]] | None) -> None
             raise StepError(f'bot "{name}": unknown column "{h}": {did_you_mean(h, allowed)}')
     if "dialog" not in header:
         raise StepError(f'bot "{name}": the table needs a "dialog" column')
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise StepError(f'bot "{name}": the column "{twice[0]}" appears twice in the header')
     dialogs: list[dict[str, Any]] = []
     intents: dict[str, list[str]] = {}
-    for row in table[1:]:
-        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+    for number, row in enumerate(table[1:], start=2):
+        cells = dict(zip(header, ((c or "").strip() for c in row), strict=False))
+        if len(row) != len(header) or not cells.get("dialog"):
+            raise StepError(
+                f'bot "{name}": row {number} of the table'
+                + (
+                    f" has {len(row)} cells for {len(header)} columns"
+                    if len(row) != len(header)
+                    else ' has an empty "dialog" cell: every dialog needs a name'
+                )
+            )
         dialog: dict[str, Any] = {"name": cells["dialog"], "interactions": []}
         starter: dict[str, Any] = {}
         if cells.get("patterns"):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from simulator.errors import StepError
+
 #: Placeholder kinds: what each matches in a step's text.
 _KINDS: dict[str, str] = {
     "str": r'"(?P<{name}>(?:[^"\\]|\\.)*)"',
@@ -210,7 +212,15 @@ def call(match: Match, context: Any, table: list[list[str]] | None, doc: str | N
         kwargs["table"] = table
     if step.docstring:
         kwargs["doc"] = doc
-    step.func(context, **kwargs)
+    try:
+        step.func(context, **kwargs)
+    except RecursionError:
+        # Deeply nested input (a docstring, a table cell, an inline tenant) that some parser
+        # walks recursively: one clear error naming the step, not a thousand-frame traceback.
+        raise StepError(
+            f'the step "{match.text}" got input nested too deeply to process; flatten its'
+            " docstring or table"
+        ) from None
 
 
 REGISTRY = StepRegistry()

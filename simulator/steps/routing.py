@@ -181,6 +181,7 @@ def context_has(sim: Simulator, key: str, value: str, namespace: str) -> None:
         if text.endswith("consumer")
         else ContextScope.GLOBAL
     )
+    sim.platform  # noqa: B018 - raises "no tenant is loaded" before the store exists
     store = sim.context_store
     owner = store.owner(scope, sim.conversation())
     actual = store.get(namespace, scope, owner, key)

@@ -501,7 +501,9 @@ def _record_origins(
             "group": "groups",
         }[kind]
         for index, item in enumerate(items):
-            ident = getattr(item, "name", None) or getattr(item, "export", None)
+            # An export entry is found again by its file (a renamed one too); an empty name
+            # is still a name, so "" must find its origin as well.
+            ident = item.export if isinstance(item, BotRef) else getattr(item, "name", None)
             if kind == "skill":
                 ident = item.id  # type: ignore[union-attr]
             if kind == "connector":
@@ -509,6 +511,8 @@ def _record_origins(
             origins.setdefault(
                 (kind, str(ident)), Origin(source.file, source.line_of((key_name, index)))
             )
+    # The first file recorded is the root: the fallback location of anything unrecorded.
+    origins.setdefault(("tenant", "file"), Origin(source.file, None))
     if ("platform",) in source.lines:
         origins.setdefault(
             ("tenant", "platform"), Origin(source.file, source.line_of(("platform",)))
@@ -711,6 +715,7 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
     for entry in loaded.tenant.bots:
         if isinstance(entry, BotRef):
             origin = loaded.origins.get(("bot", entry.export))
+            origin = origin or loaded.origins.get(("tenant", "file"))  # the root file at least
             base = (
                 Path(origin.file).parent
                 if origin and origin.file != "<inline>"

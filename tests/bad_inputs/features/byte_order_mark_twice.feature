@@ -1,0 +1,3 @@
+﻿﻿Feature: bad input
+  Scenario: bom
+    Given the tenant "_support/bank.yaml"

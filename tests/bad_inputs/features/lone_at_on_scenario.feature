@@ -1,0 +1,5 @@
+Feature: bad input
+
+  @smoke @
+  Scenario: s
+    Given the tenant "_support/bank.yaml"

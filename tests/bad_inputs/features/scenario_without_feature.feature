@@ -1,0 +1,2 @@
+  Scenario: orphan
+    Given the tenant "_support/bank.yaml"

@@ -1,0 +1,5 @@
+Feature: bad input
+  Scenario: t
+    Given a bot "Echo" with dialogs:
+      | dialog | replies |
+      | Hello  | Hi

@@ -1,0 +1,4 @@
+@ok @
+Feature: bad input
+  Scenario: s
+    Given the tenant "_support/bank.yaml"
