@@ -27,8 +27,6 @@ import pytest
 
 import simulator.pytest_plugin.plugin as plugin
 from simulator.js.engine import DEFAULT_TIMEOUT_MS
-from simulator.simulator import Simulator
-from simulator.timefreeze import frozen_at
 
 pytest_plugins = ["pytester"]
 
@@ -221,26 +219,48 @@ def test_logging_is_real_and_datetime_now_is_virtual_inside_a_step(
 
 
 # -- bot JavaScript's time limit under the frozen clock ------------------------------------
-def _runaway_sim(tmp_path: Path) -> Simulator:
-    (tmp_path / "runaway.yaml").write_text(RUNAWAY_TENANT, encoding="utf-8")
-    sim = Simulator(base_dir=tmp_path)
-    sim.load(tmp_path / "runaway.yaml")
-    sim.open_conversation(bot="Js")
-    return sim
+FROZEN_RUNAWAY = """\
+import json, time
+from datetime import datetime
+
+from simulator.simulator import Simulator
+from simulator.timefreeze import frozen_at
+
+real = time.perf_counter
+sim = Simulator()
+sim.load("runaway.yaml")
+sim.open_conversation(bot="Js")
+with frozen_at(sim):
+    frozen = datetime.now() == sim.clock.now().replace(tzinfo=None)
+    started = real()
+    sim.say("spin")
+    seconds = real() - started
+errors = [e.text for e in sim.conversation().transcript.entries if e.kind.name == "ERROR"]
+print(json.dumps({"frozen": frozen, "seconds": seconds, "errors": errors,
+                  "visible": [t for _, t in sim.visible()]}))
+"""
 
 
 def test_js_time_limit_fires_while_time_is_frozen(tmp_path: Path) -> None:
-    sim = _runaway_sim(tmp_path)
-    virtual_before = sim.clock.now()
-    with frozen_at(sim):
-        assert datetime.now() == virtual_before.replace(tzinfo=None)  # really frozen
-        sim.say("spin")
-    errors = [e.text for e in sim.conversation().transcript.entries if e.kind.name == "ERROR"]
-    assert errors == [
+    """In a child process: a hang must fail this test, not stop the suite."""
+    (tmp_path / "runaway.yaml").write_text(RUNAWAY_TENANT, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", FROZEN_RUNAWAY],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=GUARD_SECONDS,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["frozen"] is True  # the clock really was frozen while the code ran
+    assert result["seconds"] >= DEFAULT_TIMEOUT_MS / 1000  # stopped by the limit, not earlier
+    assert result["errors"] == [
         'Js: JavaScript error in preProcessMessage code of "forever": the code ran longer'
         f" than {DEFAULT_TIMEOUT_MS} ms and was stopped"
     ]
-    assert sim.visible()[0][1] == "Sorry, the bot is having trouble."
+    assert result["visible"][0] == "Sorry, the bot is having trouble."
 
 
 def test_js_time_limit_under_pytest(pytester: pytest.Pytester) -> None:
