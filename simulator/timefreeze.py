@@ -6,6 +6,15 @@ scenario's cost. ``SharedFreeze`` starts it once and re-points it at each new si
 stopped when something that must see real time runs (a test without a simulator, the end of
 the session). The pydantic models are built at import, before any freezing, so validation
 never runs into freezegun's fake classes half-way through building a schema.
+
+Only the scenario's own code may see the virtual clock. The host around it (pytest's durations,
+JUnit XML, pytest-bdd's cucumber JSON step times, logging records' ``created``, xdist's and
+execnet's messaging, and the asyncio loop that enforces bot JavaScript's time limit) keeps real
+time through freezegun's ignore list, ``REAL_TIME_MODULES``. freezegun leaves those modules'
+own references to ``time``/``datetime`` functions unpatched, and when one of them calls
+``time.time()`` or ``time.perf_counter()`` through the ``time`` module, freezegun sees the caller
+in the stack and answers with real time. ``datetime.now()`` never consults the list: it is the
+virtual time everywhere, so step code that reads it keeps working.
 """
 
 from __future__ import annotations
@@ -17,6 +26,35 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.simulator import Simulator
+
+#: Modules that keep real time while a scenario's clock is frozen (prefixes of module names).
+#: Kept to the modules that measure or stamp the host's time: a broad prefix such as
+#: ``pytest_bdd`` or ``pluggy`` would also match frames a few calls above a step function, and
+#: freezegun would then hand the step real time from ``time.time()``.
+REAL_TIME_MODULES: tuple[str, ...] = (
+    "_pytest.timing",  # --durations, the session time, JUnit XML times and timestamp
+    "_pytest.junitxml",
+    "_pytest.terminal",
+    "_pytest.runner",
+    "_pytest.logging",
+    "pytest_bdd.reporting",  # cucumber JSON step durations
+    "pytest_bdd.cucumber_json",
+    "xdist",
+    "execnet",
+    "logging",  # LogRecord.created
+    "asyncio",  # the loop that enforces bot JavaScript's time limit (mini-racer)
+    "concurrent.futures",
+    "py_mini_racer",
+    "simulator.report",
+)
+
+
+def start_freeze(when: datetime) -> tuple[Any, Any]:
+    """Start freezegun at ``when`` for the scenario's code only; return (freezer, factory)."""
+    from freezegun import freeze_time
+
+    freezer = freeze_time(when, tick=False, ignore=list(REAL_TIME_MODULES), real_asyncio=True)
+    return freezer, freezer.start()
 
 
 class SharedFreeze:
@@ -34,10 +72,7 @@ class SharedFreeze:
     def follow(self, sim: Simulator) -> None:
         """From now on ``datetime.now()`` is ``sim``'s virtual time."""
         if self._freezer is None:
-            from freezegun import freeze_time
-
-            self._freezer = freeze_time(sim.clock.now(), tick=False)
-            self._frozen = self._freezer.start()
+            self._freezer, self._frozen = start_freeze(sim.clock.now())
         else:
             self._frozen.move_to(sim.clock.now())
         self._owner = sim

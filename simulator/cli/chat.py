@@ -423,17 +423,24 @@ def chat_command(args: argparse.Namespace) -> int:
         err=sys.stderr,
         echo_consumer=not interactive,
     )
-    with frozen_at(session.sim):
-        session.start()
-        while True:
-            line = _read_line(stdin, interactive)
-            if line is None:
-                if interactive:
-                    session.say()
-                else:
-                    session.say("(end of input: the session ends)")
-                break
-            if not session.handle(line):
-                break
+    try:
+        with frozen_at(session.sim):
+            session.start()
+            while True:
+                line = _read_line(stdin, interactive)
+                if line is None:
+                    if interactive:
+                        session.say()
+                    else:
+                        session.say("(end of input: the session ends)")
+                    break
+                if not session.handle(line):
+                    break
+    finally:
+        # Free the bots' V8 contexts now (also on Ctrl-C): left to interpreter shutdown they
+        # could hang the process after "bye" (see simulator.js.engine).
+        from simulator.js.engine import close_all
+
+        close_all()
     session.say("bye")
     return 0

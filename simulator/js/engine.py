@@ -10,15 +10,25 @@ Reads (variables, the user message, context data, the time) come from a state ob
 before each run. ``new Date()`` and ``Date.now()`` return the virtual clock's time.
 
 A JavaScript error logs an ERROR entry naming the interaction and the error, and the bot sends
-its default user-friendly response. A call to a botContext function the simulator does not
+its default user-friendly response. So does code that runs longer than its time limit
+(``DEFAULT_TIMEOUT_MS``, real time: mini-racer enforces it on an asyncio loop, which
+``simulator.timefreeze`` keeps on real time while the scenario's clock is frozen) or uses more
+than its memory limit; its V8 context is dropped.
+
+Every V8 context is closed explicitly: when its conversation or runner closes it, and at the
+latest by an ``atexit`` hook. A context left to the garbage collector at interpreter shutdown
+is freed while mini-racer's event-loop thread is already frozen, and the process could hang
+after its last line of output (seen as ``simulator chat`` hanging after "bye"). A call to a botContext function the simulator does not
 implement raises ``JsUnsupportedError``, which stops the scenario with the function's name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import threading
+import weakref
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,14 +122,36 @@ class JsUnsupportedError(UserError):
     """Bot code called a botContext function that the simulator does not implement."""
 
 
-@dataclass
+@dataclass(eq=False)
 class _Context:
     racer: MiniRacer
     owner: AbstractContextManager[MiniRacer]
     skills: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        _OPEN_CONTEXTS.add(self)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        _OPEN_CONTEXTS.discard(self)
         self.owner.__exit__(None, None, None)
+
+
+#: Every V8 context not closed yet (weak: a context nobody holds is freed by the collector
+#: while the process runs, which is safe; only the ones left at exit need ``close_all``).
+_OPEN_CONTEXTS: weakref.WeakSet[_Context] = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every open V8 context while mini-racer's loop thread still runs (exit hook)."""
+    for ctx in list(_OPEN_CONTEXTS):
+        ctx.close()
+
+
+atexit.register(close_all)
 
 
 @dataclass

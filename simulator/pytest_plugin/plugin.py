@@ -9,6 +9,7 @@ message with the nearest known steps.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -247,6 +248,37 @@ def _explore_orders(item: pytest.Item, original: Simulator) -> None:
             f" {len(failed)} of {len(outcomes)} outcomes.\n{summary}\nfirst failure"
             f" ({first.describe()}): {first.error}"
         )
+
+
+def _cpu_cores() -> int:
+    """CPU cores this process may run on (its affinity where the platform tells it)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Cap ``-n N`` (pytest-xdist) at the CPU cores, with a warning line.
+
+    Scenarios are CPU-bound (no I/O, no sleeping), so workers beyond the cores only add start-up
+    time and memory: ``-n 64`` on 2 cores is slower than ``-n 2``. Runs before xdist's own
+    hook, which turns the number into worker processes."""
+    requested = getattr(config.option, "numprocesses", None)
+    if not isinstance(requested, int) or isinstance(requested, bool):
+        return  # no xdist, no -n, or "auto"/"logical" (xdist counts the cores itself)
+    cores = _cpu_cores()
+    if requested <= cores:
+        return
+    config.option.numprocesses = cores
+    sys.stderr.write(
+        f"cb-simulator: warning: -n {requested} asks for {requested} workers but this machine"
+        f" has {cores} CPU core(s); running {cores} workers (scenarios are CPU-bound, more"
+        " workers than cores only slow the run)\n"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
