@@ -80,7 +80,8 @@ Feature: Agent connector settings and stuck conversations
     When the consumer opens a conversation with bot "Mute"
     And the consumer says "anyone there?"
     And 2 minutes pass
-    Then the transcript contains "stuck-conversation escalation failed: no escalationSkillIdOnStuckConversation"
+    Then the transcript contains "escalation failed: the stuck-conversation escalation has no escalationSkillIdOnStuckConversation (S1) (F1)"
+    And the bot received "__agent_escalation_failed__" 1 time
     And no transfer happens
 
   @c1

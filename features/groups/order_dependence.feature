@@ -56,6 +56,7 @@ Feature: Order-dependent routing is detected and explored
         - {name: B16}
       groups:
         - name: Big
+          collaboration: true
           members: [B1, B2, B3, B4, B5, B6, B7, B8, B9, B10, B11, B12, B13, B14, B15, B16]
       """
     Then the tenant has the warning "group \"Big\" has 16 bots"

@@ -69,6 +69,13 @@ class Conversation:
     stuck_timer: ScheduledEvent | None = None
     stuck_resends: int = 0
     awaiting_bot_answer: str | None = None
+    #: Bots whose context Step 2 reset and that have not answered since (S1 Step 3 next).
+    stuck_reset: set[str] = field(default_factory=set)
+    #: Per bot: when it received the last consumer message it answered (C1 maxConsumerMessageDelay).
+    last_answered_at: dict[str, datetime] = field(default_factory=dict)
+    #: The general no-response timer of messaging connectors (F4 fallbackEscalationTime).
+    response_timer: ScheduledEvent | None = None
+    auto_close_timer: ScheduledEvent | None = None
     pending_context: Any = None
     declined_by: set[str] = field(default_factory=set)
     offer_timer: ScheduledEvent | None = None

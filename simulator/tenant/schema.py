@@ -300,6 +300,27 @@ def _ms(*names: str) -> Any:
 class ConnectorSettings(Model):
     """Custom settings of an agent connector, with LivePerson's documented defaults (C1)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _consumer_delay_in_minutes(cls, data: Any) -> Any:
+        """The docs give ``maxConsumerMessageDelay`` in minutes (default 30), unlike the
+        other ms settings; a value copied from them must mean minutes, not milliseconds."""
+        if not isinstance(data, dict) or "maxConsumerMessageDelay" not in data:
+            return data
+        data = dict(data)
+        minutes = data.pop("maxConsumerMessageDelay")
+        if "max_consumer_message_delay_ms" in data:
+            raise ValueError(
+                "give either maxConsumerMessageDelay (minutes) or max_consumer_message_delay_ms,"
+                " not both"
+            )
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+            raise ValueError(
+                f"maxConsumerMessageDelay is a number of minutes (0 or more), got {minutes!r}"
+            )
+        data["max_consumer_message_delay_ms"] = round(minutes * 60_000)
+        return data
+
     fallback_escalation_time_ms: int = Field(
         default=180_000,
         ge=0,
@@ -330,7 +351,7 @@ class ConnectorSettings(Model):
     max_consumer_message_delay_ms: int = Field(
         default=30 * 60 * 1000,
         ge=0,
-        validation_alias=_ms("max_consumer_message_delay_ms", "maxConsumerMessageDelay"),
+        description="In ms; the documented camelCase maxConsumerMessageDelay is in minutes (C1).",
     )
     retry_message_interval_ms: int = Field(
         default=60_000,
@@ -371,6 +392,24 @@ class ConnectorSettings(Model):
     )
 
 
+#: Connector settings the connector page marks "Messaging: Yes, Chat: No" (C1): on a chat
+#: connector they have no effect. Field name -> the documented name.
+MESSAGING_ONLY_SETTINGS = {
+    "fallback_escalation_time_ms": "fallbackEscalationTime",
+    "max_escalation_retries": "maxEscalationRetries",
+    "skip_agent_message": "skipAgentMessage",
+    "message_delay_ms": "messageDelay",
+    "max_consumer_message_delay_ms": "maxConsumerMessageDelay",
+    "retry_message_interval_ms": "retryMessageInterval",
+    "message_resend_max_retries": "messageResendMaxRetries",
+    "user_retry_on_stuck_conversation": "userRetryOnStuckConversation",
+    "user_notification_message_on_stuck_conversation": "userNotificationMessageOnStuckConversation",
+    "escalate_on_stuck_conversation": "escalateOnStuckConversation",
+    "escalation_skill_id_on_stuck_conversation": "escalationSkillIdOnStuckConversation",
+    "escalation_message_on_stuck_conversation": "escalationMessageOnStuckConversation",
+}
+
+
 class Connector(Model):
     """An agent connector: deploys a bot as a bot user agent serving skills (T1, C1)."""
 
@@ -386,7 +425,9 @@ class Connector(Model):
 class BotGroup(Model):
     name: str
     id: str | None = None
-    collaboration: bool = True
+    collaboration: bool = Field(
+        default=False, description="Automatic transfers between members; off unless enabled (G1)."
+    )
     members: list[str] = Field(default_factory=list)
     transfer_message: str | None = None
 
@@ -409,6 +450,12 @@ class Platform(Model):
     group_store_order: Literal["fixture", "shuffled"] | list[str] = "fixture"
     chaos: ChaosProfile = Field(default_factory=ChaosProfile)
     transfer_loop_limit: int = Field(default=10, ge=2)
+    auto_close_after_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Opt-in: close a messaging conversation after this many minutes without a"
+        " consumer message (the account's auto-close; not modelled unless set).",
+    )
 
 
 class Tenant(Model):
