@@ -121,6 +121,7 @@ def _chat_connector_settings(world: World) -> list[LintWarning]:
         if connector.channel is not Channel.CHAT:
             continue
         given = connector.settings.model_fields_set
+        file, line = world.connector_origins.get(connector.bot, (None, None))
         for field, documented in MESSAGING_ONLY_SETTINGS.items():
             if field in given:
                 warnings.append(
@@ -129,6 +130,8 @@ def _chat_connector_settings(world: World) -> list[LintWarning]:
                         f'connector of bot "{connector.bot}": {documented} applies to messaging'
                         " only; this connector is chat, so it has no effect",
                         connector.bot,
+                        file,
+                        line,
                     )
                 )
     return warnings
