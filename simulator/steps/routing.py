@@ -267,7 +267,10 @@ def auto_close(sim: Simulator, minutes: str) -> None:
     if int(minutes) < 1:
         raise StepError(f"conversations can auto-close after 1 minute or more, not {minutes}")
     cloud = sim.platform
-    cloud.world.platform.auto_close_after_minutes = int(minutes)
+    # A copy: the tenant's own model may be shared by whoever built it.
+    cloud.world.platform = cloud.world.platform.model_copy(
+        update={"auto_close_after_minutes": int(minutes)}
+    )
     for conv in cloud.conversations.values():
         cloud.arm_auto_close(conv)
 

@@ -14,6 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from simulator.bots.runtime import top_intent
+from simulator.cb_export.importer import parse_export
 from simulator.cli import main
 from simulator.nlu import IntentScore, MatchLevel
 from simulator.simulator import Simulator
@@ -185,3 +186,11 @@ def test_auto_close_is_off_by_default_and_must_be_positive() -> None:
     assert Platform().auto_close_after_minutes is None
     with pytest.raises(ValidationError):
         Platform(auto_close_after_minutes=0)
+
+
+def test_import_notes_the_group_and_its_collaboration() -> None:
+    result = parse_export(
+        '{"bot": {"name": "B", "transferGroupId": "g-7"}, "groups": [], "conversationMessage": []}'
+    )
+    assert result.bot.group == "g-7"
+    assert any('transferGroupId "g-7"' in note and "off unless" in note for note in result.notes)
