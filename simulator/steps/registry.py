@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import importlib
-import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 #: Placeholder kinds: what each matches in a step's text.
@@ -268,6 +265,7 @@ def step(
     if not templates:
         raise TypeError("step() needs at least one phrasing")
     from simulator.errors import StepError, did_you_mean
+    from simulator.steps import load_library
 
     load_library()
     for template in templates:
@@ -293,17 +291,3 @@ def step(
     return REGISTRY.step(
         *templates, example=shown, section=section, table=table, docstring=docstring
     )
-
-
-def load_library() -> StepRegistry:
-    """Import every step module of ``simulator.steps`` (each registers its steps on import).
-
-    Found by listing this package's folder, so the registry needs no import of the package
-    that imports it (no cycle). A project's own steps are registered with ``step``.
-    """
-    package = __name__.rpartition(".")[0]
-    folder = str(Path(__file__).resolve().parent)
-    for info in sorted(pkgutil.iter_modules([folder]), key=lambda i: i.name):
-        if info.name != "registry":  # every other module holds steps (qa, routing...)
-            importlib.import_module(f"{package}.{info.name}")
-    return REGISTRY
