@@ -8,19 +8,8 @@ every scenario.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
-from simulator.steps.registry import PROJECT_SECTION, REGISTRY, StepRegistry, step
+from simulator.steps.loading import load_library
+from simulator.steps.project import step
+from simulator.steps.registry import PROJECT_SECTION, REGISTRY, StepRegistry
 
 __all__ = ["PROJECT_SECTION", "REGISTRY", "StepRegistry", "load_library", "step"]
-
-
-def load_library() -> StepRegistry:
-    """Import every step module of this package (each registers its steps on import).
-
-    A project's own steps are registered with ``simulator.steps.step`` from its conftest."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name != "registry":  # every other module holds steps (qa, routing...)
-            importlib.import_module(f"{__name__}.{info.name}")
-    return REGISTRY

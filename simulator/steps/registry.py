@@ -245,49 +245,11 @@ def is_library_step(step: StepDef) -> bool:
     return module == _LIBRARY_PACKAGE or module.startswith(_LIBRARY_PACKAGE + ".")
 
 
-def step(
-    *templates: str,
-    example: str | None = None,
-    section: str = PROJECT_SECTION,
-    table: bool = False,
-    docstring: bool = False,
-) -> Callable[[StepFunc], StepFunc]:
-    """Register a project's own step next to the library (call it from ``conftest.py``).
+def placeholder_kinds(template: str) -> list[str]:
+    """The kind of each placeholder in a template (``str`` when none is written)."""
+    return [m.group(2) or "str" for m in _PLACEHOLDER.finditer(template)]
 
-    The function receives the scenario's ``Simulator`` first, then one keyword argument per
-    placeholder (``{name}`` is a quoted text, ``{n:int}``, ``{d:duration}``, ``{t:clock}``...),
-    plus ``table`` / ``doc`` when asked for. Such a step is matched by the same single pytest-bdd
-    definition as the library, so it gets ``$name`` substitution, appears in ``simulator steps
-    --steps-from conftest.py`` and in the did-you-mean list of an undefined step. Registering the
-    same phrasing again (a conftest imported twice) replaces the earlier function; a phrasing the
-    library already understands is an error, since the library's step would always win.
-    """
-    if not templates:
-        raise TypeError("step() needs at least one phrasing")
-    from simulator.errors import StepError, did_you_mean
-    from simulator.steps import load_library
 
-    load_library()
-    for template in templates:
-        for m in _PLACEHOLDER.finditer(template):
-            kind = m.group(2) or "str"
-            if kind not in _KINDS:
-                raise StepError(
-                    f'step "{template}": unknown placeholder kind "{kind}":'
-                    f" {did_you_mean(kind, _KINDS)}"
-                )
-    REGISTRY.steps[:] = [
-        s for s in REGISTRY.steps if is_library_step(s) or s.template not in templates
-    ]
-    REGISTRY.match.cache_clear()
-    for template in templates:
-        existing = REGISTRY.match(sample_text(template))
-        if existing is not None and is_library_step(existing.step):
-            raise StepError(
-                f'step "{template}" is already a library step ("{existing.step.template}"),'
-                " which would always be used instead; choose other words"
-            )
-    shown = example or f"Given {sample_text(templates[0])}"
-    return REGISTRY.step(
-        *templates, example=shown, section=section, table=table, docstring=docstring
-    )
+def known_kinds() -> list[str]:
+    """Every placeholder kind a template may use."""
+    return list(_KINDS)
