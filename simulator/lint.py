@@ -114,29 +114,6 @@ def lint_world(world: World) -> list[LintWarning]:
     return warnings
 
 
-def _chat_connector_settings(world: World) -> list[LintWarning]:
-    """Settings documented "Messaging: Yes, Chat: No" set on a chat connector do nothing (C1)."""
-    warnings: list[LintWarning] = []
-    for connector in world.connectors.values():
-        if connector.channel is not Channel.CHAT:
-            continue
-        given = connector.settings.model_fields_set
-        file, line = world.connector_origins.get(connector.bot, (None, None))
-        for field, documented in MESSAGING_ONLY_SETTINGS.items():
-            if field in given:
-                warnings.append(
-                    LintWarning(
-                        "C1",
-                        f'connector of bot "{connector.bot}": {documented} applies to messaging'
-                        " only; this connector is chat, so it has no effect",
-                        connector.bot,
-                        file,
-                        line,
-                    )
-                )
-    return warnings
-
-
 def _unreachable_dialogs(bot: CompiledBot) -> list[LintWarning]:
     """Dialogs with no starter that nothing jumps to can never run (B1)."""
     targets: set[str] = set()
@@ -300,3 +277,26 @@ def pattern_samples(source: str, limit: int = 8) -> list[str]:
     samples, _ = sequence(0)
     cleaned = [" ".join(s.split()) for s in samples]
     return [s for s in dict.fromkeys(cleaned) if s]
+
+
+def _chat_connector_settings(world: World) -> list[LintWarning]:
+    """Settings documented "Messaging: Yes, Chat: No" set on a chat connector do nothing (C1)."""
+    warnings: list[LintWarning] = []
+    for connector in world.connectors.values():
+        if connector.channel is not Channel.CHAT:
+            continue
+        given = connector.settings.model_fields_set
+        file, line = world.connector_origins.get(connector.bot, (None, None))
+        for field, documented in MESSAGING_ONLY_SETTINGS.items():
+            if field in given:
+                warnings.append(
+                    LintWarning(
+                        "C1",
+                        f'connector of bot "{connector.bot}": {documented} applies to messaging'
+                        " only; this connector is chat, so it has no effect",
+                        connector.bot,
+                        file,
+                        line,
+                    )
+                )
+    return warnings

@@ -43,7 +43,8 @@ Feature: Bot sessions expire after their session length; conversations auto-clos
     Then bot "Greeter" has variable "name" set to "Ann"
     When 10 minutes pass
     And the consumer says "hello"
-    Then the transcript contains "Greeter's session expired: no consumer message for 00:10:"
+    Then the transcript contains "Greeter's session expired: no consumer message for"
+    And the transcript contains "session length 10 minutes (B10); a fresh session starts"
     And bot "Greeter" has no variable "name"
     And the bot replies "What is your name?"
 

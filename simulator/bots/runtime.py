@@ -15,8 +15,7 @@ from typing import Any, Protocol
 
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
 from simulator.bots.variables import render, walk
-from simulator.clock import format_elapsed
-from simulator.nlu import IntentScore, MatchLevel, NluEngine, level_for
+from simulator.nlu import IntentScore, MatchLevel, level_for
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
     LP_CLOSECONVERSATION,
@@ -288,8 +287,8 @@ class BotSession:
             self.host.log(
                 EntryKind.VARIABLE,
                 f"{self.bot.name}'s session expired: no consumer message for"
-                f" {format_elapsed(idle)}, session length {minutes} minutes (B10);"
-                " a fresh session starts",
+                f" {idle.total_seconds() / 60:g} minutes, session length {minutes} minutes"
+                " (B10); a fresh session starts",
                 bot=self.bot.name,
             )
             self.reset()
@@ -326,7 +325,7 @@ class BotSession:
         good = [s for s in self.score_intents(text) if s.level >= MatchLevel.GOOD]
         if not good:
             return None
-        if self.bot.definition.nlu_engine is NluEngine.LIVEPERSON:
+        if self.bot.definition.nlu_engine == "liveperson":  # NluEngine.LIVEPERSON
             return top_intent(self.bot, good)
         top = max(s.level for s in good)
         tied = [s for s in good if s.level == top]

@@ -300,27 +300,6 @@ def _ms(*names: str) -> Any:
 class ConnectorSettings(Model):
     """Custom settings of an agent connector, with LivePerson's documented defaults (C1)."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _consumer_delay_in_minutes(cls, data: Any) -> Any:
-        """The docs give ``maxConsumerMessageDelay`` in minutes (default 30), unlike the
-        other ms settings; a value copied from them must mean minutes, not milliseconds."""
-        if not isinstance(data, dict) or "maxConsumerMessageDelay" not in data:
-            return data
-        data = dict(data)
-        minutes = data.pop("maxConsumerMessageDelay")
-        if "max_consumer_message_delay_ms" in data:
-            raise ValueError(
-                "give either maxConsumerMessageDelay (minutes) or max_consumer_message_delay_ms,"
-                " not both"
-            )
-        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
-            raise ValueError(
-                f"maxConsumerMessageDelay is a number of minutes (0 or more), got {minutes!r}"
-            )
-        data["max_consumer_message_delay_ms"] = round(minutes * 60_000)
-        return data
-
     fallback_escalation_time_ms: int = Field(
         default=180_000,
         ge=0,
@@ -351,7 +330,7 @@ class ConnectorSettings(Model):
     max_consumer_message_delay_ms: int = Field(
         default=30 * 60 * 1000,
         ge=0,
-        description="In ms; the documented camelCase maxConsumerMessageDelay is in minutes (C1).",
+        validation_alias=_ms("max_consumer_message_delay_ms", "maxConsumerMessageDelay"),
     )
     retry_message_interval_ms: int = Field(
         default=60_000,
@@ -390,6 +369,27 @@ class ConnectorSettings(Model):
             "escalation_message_on_stuck_conversation", "escalationMessageOnStuckConversation"
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _consumer_delay_in_minutes(cls, data: Any) -> Any:
+        """The docs give ``maxConsumerMessageDelay`` in minutes (default 30), unlike the
+        other ms settings; a value copied from them must mean minutes, not milliseconds."""
+        if not isinstance(data, dict) or "maxConsumerMessageDelay" not in data:
+            return data
+        data = dict(data)
+        minutes = data.pop("maxConsumerMessageDelay")
+        if "max_consumer_message_delay_ms" in data:
+            raise ValueError(
+                "give either maxConsumerMessageDelay (minutes) or max_consumer_message_delay_ms,"
+                " not both"
+            )
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+            raise ValueError(
+                f"maxConsumerMessageDelay is a number of minutes (0 or more), got {minutes!r}"
+            )
+        data["max_consumer_message_delay_ms"] = round(minutes * 60_000)
+        return data
 
 
 #: Connector settings the connector page marks "Messaging: Yes, Chat: No" (C1): on a chat
@@ -448,14 +448,14 @@ class Platform(Model):
         description="Time the platform takes to deliver one bot message (T4).",
     )
     group_store_order: Literal["fixture", "shuffled"] | list[str] = "fixture"
-    chaos: ChaosProfile = Field(default_factory=ChaosProfile)
-    transfer_loop_limit: int = Field(default=10, ge=2)
     auto_close_after_minutes: int | None = Field(
         default=None,
         ge=1,
         description="Opt-in: close a messaging conversation after this many minutes without a"
         " consumer message (the account's auto-close; not modelled unless set).",
     )
+    chaos: ChaosProfile = Field(default_factory=ChaosProfile)
+    transfer_loop_limit: int = Field(default=10, ge=2)
 
 
 class Tenant(Model):
