@@ -374,22 +374,32 @@ class ConnectorSettings(Model):
     @classmethod
     def _consumer_delay_in_minutes(cls, data: Any) -> Any:
         """The docs give ``maxConsumerMessageDelay`` in minutes (default 30), unlike the
-        other ms settings; a value copied from them must mean minutes, not milliseconds."""
+        other ms settings; a value copied from them must mean minutes, not milliseconds.
+
+        The value is converted to ms under the same key, so the field's own checks (and their
+        messages, which name ``maxConsumerMessageDelay``) still apply; what is not a number is
+        left for them to reject.
+        """
         if not isinstance(data, dict) or "maxConsumerMessageDelay" not in data:
             return data
-        data = dict(data)
-        minutes = data.pop("maxConsumerMessageDelay")
         if "max_consumer_message_delay_ms" in data:
             raise ValueError(
                 "give either maxConsumerMessageDelay (minutes) or max_consumer_message_delay_ms,"
                 " not both"
             )
-        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
-            raise ValueError(
-                f"maxConsumerMessageDelay is a number of minutes (0 or more), got {minutes!r}"
-            )
-        data["max_consumer_message_delay_ms"] = round(minutes * 60_000)
-        return data
+        minutes = data["maxConsumerMessageDelay"]
+        if isinstance(minutes, str):
+            try:
+                minutes = float(minutes)
+            except ValueError:
+                return data
+        if isinstance(minutes, bool):
+            raise ValueError(f"maxConsumerMessageDelay is a number of minutes, not {minutes!r}")
+        if not isinstance(minutes, int | float):
+            return data
+        if minutes != minutes or minutes in (float("inf"), float("-inf")):
+            return data
+        return {**data, "maxConsumerMessageDelay": round(minutes * 60_000)}
 
 
 #: Connector settings the connector page marks "Messaging: Yes, Chat: No" (C1): on a chat

@@ -59,9 +59,9 @@ def test_documented_max_consumer_message_delay_is_minutes() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"maxConsumerMessageDelay": "soon"}, "maxConsumerMessageDelay is a number of minutes"),
-        ({"maxConsumerMessageDelay": -1}, "maxConsumerMessageDelay is a number of minutes"),
-        ({"maxConsumerMessageDelay": True}, "maxConsumerMessageDelay is a number of minutes"),
+        ({"maxConsumerMessageDelay": "soon"}, "Input should be a valid integer"),
+        ({"maxConsumerMessageDelay": -1}, "greater than or equal to 0"),
+        ({"maxConsumerMessageDelay": True}, "is a number of minutes, not True"),
         (
             {"maxConsumerMessageDelay": 3, "max_consumer_message_delay_ms": 3},
             "not both",
@@ -69,8 +69,15 @@ def test_documented_max_consumer_message_delay_is_minutes() -> None:
     ],
 )
 def test_bad_max_consumer_message_delay(data: dict[str, object], message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError, match=message) as caught:
         ConnectorSettings.model_validate(data)
+    if "Input should" in message or "greater" in message:
+        assert caught.value.errors()[0]["loc"] == ("maxConsumerMessageDelay",)
+
+
+def test_a_quoted_number_of_minutes_is_minutes_too() -> None:
+    settings = ConnectorSettings.model_validate({"maxConsumerMessageDelay": "30"})
+    assert settings.max_consumer_message_delay_ms == 30 * 60_000
 
 
 def test_gap_is_measured_from_the_last_answered_message() -> None:
