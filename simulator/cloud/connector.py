@@ -31,7 +31,6 @@ class ConnectorMixin(CloudCore):
         now = self.clock.now()
         conv.transcript.add(now, EntryKind.CONSUMER, "consumer", text)
         conv.last_consumer_message = text
-        conv.last_consumer_at = now
         conv.last_speaker = "consumer"
         conv.transfers_since_consumer = 0
         self.arm_auto_close(conv)

@@ -58,7 +58,6 @@ class Conversation:
     escalation_failures: dict[str, int] = field(default_factory=dict)
     pending_escalation: PendingEscalation | None = None
     last_consumer_message: str | None = None
-    last_consumer_at: datetime | None = None
     last_speaker: str | None = None  # "consumer", "bot", "agent"
     transfers_since_consumer: int = 0
     transfer_count: int = 0
