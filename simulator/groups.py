@@ -1,5 +1,9 @@
 """Automatic transfers inside collaborative bot groups (G1-G7).
 
+Only a group whose ``collaboration`` is enabled transfers automatically; it is off unless the
+tenant enables it (G1). An imported bot's ``transferGroupId`` puts it in that group (see
+``simulator.world``).
+
 The current bot has already looked at its own patterns and intents (G2 steps 1-2) when this
 runs; here the other members are examined in the store's order (G2 step 3). The real store's
 order is not guaranteed, so whenever more than one member could take the message the transcript
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.bots.compiled import CompiledBot
-from simulator.bots.runtime import GroupMatch, score_intents
+from simulator.bots.runtime import GroupMatch, score_intents, top_intent
 from simulator.nlu import MatchLevel
 from simulator.transcript import EntryKind
 
@@ -71,7 +75,8 @@ class GroupRouter:
             # Scored without a session: looking must not create state for every member.
             good = [s for s in score_intents(bot, text, pinned) if s.level >= MatchLevel.GOOD]
             if good:
-                best = good[0]
+                # The member's single top intent (B7): its level decides nothing more here.
+                best = top_intent(bot, good)
                 found.append(
                     GroupMatch(name, best.intent, f'intent "{best.intent}" {best.level.label}')
                 )

@@ -1,4 +1,4 @@
-"""Best-practice checks on a tenant (T4, G7): warnings, never load errors.
+"""Best-practice checks on a tenant (T4, G7, C1): warnings, never load errors.
 
 The CLI's ``check`` command prints these; a tenant load records them so a scenario's
 transcript and the test report can show them too.
@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE, EscalationIntegration
+from simulator.tenant.schema import (
+    ESCALATION_FAILED_MESSAGE,
+    MESSAGING_ONLY_SETTINGS,
+    Channel,
+    EscalationIntegration,
+)
 
 if TYPE_CHECKING:
     from simulator.bots.compiled import CompiledBot
@@ -83,6 +88,7 @@ def lint_world(world: World) -> list[LintWarning]:
                     bot.line,
                 )
             )
+    warnings.extend(_chat_connector_settings(world))
     for group in world.groups.values():
         if not group.collaboration:
             continue
@@ -295,3 +301,26 @@ def pattern_samples(source: str, limit: int = 8) -> list[str]:
     samples, _ = sequence(0)
     cleaned = [" ".join(s.split()) for s in samples]
     return [s for s in dict.fromkeys(cleaned) if s]
+
+
+def _chat_connector_settings(world: World) -> list[LintWarning]:
+    """Settings documented "Messaging: Yes, Chat: No" set on a chat connector do nothing (C1)."""
+    warnings: list[LintWarning] = []
+    for connector in world.connectors.values():
+        if connector.channel is not Channel.CHAT:
+            continue
+        given = connector.settings.model_fields_set
+        file, line = world.connector_origins.get(connector.bot, (None, None))
+        for field, documented in MESSAGING_ONLY_SETTINGS.items():
+            if field in given:
+                warnings.append(
+                    LintWarning(
+                        "C1",
+                        f'connector of bot "{connector.bot}": {documented} applies to messaging'
+                        " only; this connector is chat, so it has no effect",
+                        connector.bot,
+                        file,
+                        line,
+                    )
+                )
+    return warnings

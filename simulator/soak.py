@@ -90,6 +90,7 @@ connectors:
   - {bot: Returns, skills: [102]}
 groups:
   - name: Shop
+    collaboration: true
     transfer_message: "Passing you to a colleague bot."
     members: [Front, Orders, Returns]
 """

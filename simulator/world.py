@@ -21,6 +21,28 @@ def _where(loaded: LoadedTenant, kind: str, key: str) -> Origin:
     return loaded.origins.get((kind, key), fallback)
 
 
+def _join_export_groups(
+    bots: dict[str, CompiledBot], groups: dict[str, BotGroup], group_of: dict[str, str]
+) -> None:
+    """An imported bot's ``transferGroupId`` (its ``group``) puts it in that group (G1).
+
+    The group is the tenant's group with that ``id`` (or name), so a tenant can name it and
+    enable collaboration; otherwise a group named by the id is made. Exports carry no
+    collaboration flag (none of the corpus exports has one), so such a group is off, the
+    platform's default. A bot the tenant already lists in a group stays there.
+    """
+    for name, bot in bots.items():
+        group_id = bot.definition.group
+        if group_id is None or name in group_of:
+            continue
+        group = next((g for g in groups.values() if group_id in (g.id, g.name)), None)
+        if group is None:
+            group = BotGroup(name=group_id, id=group_id, collaboration=False)
+        group = group.model_copy(update={"members": [*group.members, name]})
+        groups[group.name] = group
+        group_of[name] = group.name
+
+
 def build_world(loaded: LoadedTenant) -> World:
     tenant = loaded.tenant
     skills: dict[str, Skill] = {}
@@ -144,7 +166,11 @@ def build_world(loaded: LoadedTenant) -> World:
                 )
             group_of[member] = group.name
         groups[group.name] = group
+    _join_export_groups(bots, groups, group_of)
     world = World(tenant.platform, skills, agents, bots, connectors, groups, group_of, [])
+    for name in connectors:
+        origin = _where(loaded, "connector", name)
+        world.connector_origins[name] = (origin.file, origin.line)
     order = tenant.platform.group_store_order
     if isinstance(order, list):
         for name in order:

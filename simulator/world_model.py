@@ -6,7 +6,7 @@ linter can name the type without importing its own caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.bots.compiled import CompiledBot
 from simulator.tenant.schema import Agent, BotGroup, Connector, Platform, Skill
@@ -22,6 +22,8 @@ class World:
     groups: dict[str, BotGroup]
     group_of: dict[str, str]
     warnings: list[str]
+    #: Where each connector (by bot) is written: file and line, for lint warnings.
+    connector_origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def skill_label(self, skill_id: str) -> str:
         skill = self.skills.get(skill_id)

@@ -35,7 +35,7 @@ TENANT = textwrap.dedent(
       - {bot: Alpha, skills: [2]}
       - {bot: Beta, skills: [3]}
     groups:
-      - {name: Shop, members: [Front, Alpha, Beta]}
+      - {name: Shop, collaboration: true, members: [Front, Alpha, Beta]}
     """
 )
 

@@ -97,3 +97,66 @@ Feature: Bot groups and automatic transfers
     And the consumer says "I want to return this"
     Then no automatic transfer happens
     And the bot replies "A fallback."
+
+  @g1
+  Scenario Outline: Collaboration is off unless the group enables it
+    Given a tenant defined as:
+      """
+      skills: [{id: 1, name: A}, {id: 2, name: B}]
+      bots:
+        - name: A
+          dialogs:
+            - name: Fallback
+              type: fallback
+              interactions:
+                - text: "A fallback."
+        - name: B
+          dialogs:
+            - name: Returns
+              starter: {patterns: ["*return*"]}
+              interactions:
+                - text: "B handles returns."
+      connectors: [{bot: A, skills: [1]}, {bot: B, skills: [2]}]
+      groups:
+        - {name: Team, members: [A, B]<setting>}
+      """
+    When the consumer opens a conversation with bot "A"
+    And the consumer says "I want to return this"
+    Then the bot replies "<reply>"
+
+    Examples:
+      | setting              | reply              |
+      |                      | A fallback.        |
+      | , collaboration: true | B handles returns. |
+
+  @g1
+  Scenario Outline: Bots of an export's transferGroupId share a group, off unless the tenant's group with that id enables it
+    Given a tenant defined as:
+      """
+      skills: [{id: 1, name: A}, {id: 2, name: B}]
+      bots:
+        - name: A
+          group: daf69cbb
+          dialogs:
+            - name: Fallback
+              type: fallback
+              interactions:
+                - text: "A fallback."
+        - name: B
+          group: daf69cbb
+          dialogs:
+            - name: Returns
+              starter: {patterns: ["*return*"]}
+              interactions:
+                - text: "B handles returns."
+      connectors: [{bot: A, skills: [1]}, {bot: B, skills: [2]}]
+      groups: <groups>
+      """
+    When the consumer opens a conversation with bot "A"
+    And the consumer says "I want to return this"
+    Then the bot replies "<reply>"
+
+    Examples:
+      | groups                                                   | reply              |
+      | []                                                       | A fallback.        |
+      | [{name: Team, id: daf69cbb, collaboration: true}]        | B handles returns. |

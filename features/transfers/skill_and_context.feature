@@ -175,6 +175,47 @@ Feature: Skill resolution, message to user, bot transfer context and separate co
     When the consumer says "hello?"
     Then the bot replies "B fallback."
 
+  @t9 @c1
+  Scenario Outline: skipAgentMessage: the receiver matches the consumer's message although a bot spoke last
+    Given a tenant defined as:
+      """
+      skills: [{id: 1, name: A}, {id: 2, name: B}]
+      bots:
+        - name: A
+          dialogs:
+            - name: Go
+              starter: {patterns: ["go"]}
+              interactions:
+                - transfer: {skill_id: 2, message_to_user: "Moving you."}
+        - name: B
+          dialogs:
+            - name: Hi
+              starter: {patterns: ["hi"]}
+              interactions:
+                - text: "B greets."
+            - name: Go
+              starter: {patterns: ["go"]}
+              interactions:
+                - text: "B takes your go."
+      connectors:
+        - {bot: A, skills: [1]}
+        - {bot: B, skills: [2], channel: <channel>, settings: {skipAgentMessage: true}}
+      """
+    When the consumer opens a conversation with bot "A"
+    And the consumer says "go"
+    And 5 seconds pass
+    Then the conversation is transferred to bot "B"
+    And the consumer has seen exactly:
+      """
+      A: Moving you.
+      B: <reply>
+      """
+
+    Examples: on messaging the receiver matches "go"; on chat the setting has no effect and "hi" wakes it
+      | channel   | reply            |
+      | messaging | B takes your go. |
+      | chat      | B greets.        |
+
   @t6
   Scenario: A transferred message is matched against the receiver's starters
     When the consumer opens a conversation with bot "Front"

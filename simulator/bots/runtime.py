@@ -1,4 +1,4 @@
-"""Playing a bot's dialogs for one conversation (B1, B2, B3, B8, T2, T3, T6, T7, T9).
+"""Playing a bot's dialogs for one conversation (B1, B2, B3, B7, B8, B10, T2, T3, T6, T7, T9).
 
 ``BotSession`` holds what a bot knows about one conversation: its variables (never shared with
 another bot, T8), the question it is waiting on, and what it will pass in a transfer. Handling a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
@@ -175,6 +175,8 @@ class BotSession:
         self.custom_fields: dict[str, dict[str, Any]] = {}
         #: Set by bot code (setTriggerNextMessage): the interaction to play next.
         self.trigger_next_message: str | None = None
+        #: When a consumer message last reached this bot (B10 session length).
+        self.last_consumer_activity: datetime = host.now()
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -292,12 +294,36 @@ class BotSession:
         return turn.actions
 
     def reset(self) -> None:
-        """Forget everything (stuck-conversation reset, S1)."""
+        """Forget everything (stuck-conversation reset, S1; an expired session, B10)."""
         self.variables.clear()
         self.pending = None
         self.transfer_override = BotTransferContext()
         self.current_dialog = None
         self.current_intent = None
+        self.api_results.clear()
+        self.trigger_next_message = None
+
+    def consumer_activity(self) -> None:
+        """A consumer message is about to reach this bot: expire an idle session first (B10).
+
+        With ``session_length_minutes`` set (an export's ``sessionLength``), a session that
+        saw no consumer message for that long is over: variables and the dialog position
+        (a pending question) are gone and this message starts a fresh session. Expiry is
+        checked when the next message arrives, so the transcript records it at that time.
+        """
+        now = self.host.now()
+        minutes = self.bot.definition.session_length_minutes
+        idle = now - self.last_consumer_activity
+        if minutes and idle >= timedelta(minutes=minutes):
+            self.host.log(
+                EntryKind.VARIABLE,
+                f"{self.bot.name}'s session expired: no consumer message for"
+                f" {idle.total_seconds() / 60:g} minutes, session length {minutes} minutes"
+                " (B10); a fresh session starts",
+                bot=self.bot.name,
+            )
+            self.reset()
+        self.last_consumer_activity = now
 
     # -- matching ----------------------------------------------------------------------
     def score_intents(self, text: str, *, starters_only: bool = True) -> list[IntentScore]:
@@ -319,10 +345,19 @@ class BotSession:
         return None
 
     def best_intent(self, text: str) -> IntentScore | None:
-        """The intent that starts a dialog: highest level, equal levels drawn at random (G2)."""
+        """The intent that starts a dialog (B7, G2 step 2).
+
+        LivePerson's engine normalises its scores over the bot's intents (they add up to 1)
+        and returns its top intent, so two intents cannot tie at GOOD or better there: the
+        highest score wins, an exact tie going to the intent listed first in the bot. Legacy
+        and third-party engines score intents independently: the highest level wins and
+        equal levels are drawn at random (recorded, explorable with all-orders).
+        """
         good = [s for s in self.score_intents(text) if s.level >= MatchLevel.GOOD]
         if not good:
             return None
+        if self.bot.definition.nlu_engine == "liveperson":  # NluEngine.LIVEPERSON
+            return top_intent(self.bot, good)
         top = max(s.level for s in good)
         tied = [s for s in good if s.level == top]
         if len(tied) == 1:
@@ -808,6 +843,17 @@ def score_intents(
         if name in allowed
     ]
     return sorted(scores, key=lambda s: (-s.score, s.intent))
+
+
+def top_intent(bot: CompiledBot, scores: Sequence[IntentScore]) -> IntentScore:
+    """The single top intent: highest score, then the intent listed first in the bot (B7)."""
+    order = bot.intent_names
+
+    def rank(s: IntentScore) -> tuple[float, int]:
+        position = order.index(s.intent) if s.intent in order else len(order)
+        return -s.score, position
+
+    return min(scores, key=rank)
 
 
 def _describe_rule(rule: CompiledRule) -> str:

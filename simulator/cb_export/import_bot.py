@@ -41,6 +41,11 @@ class BotImport(ImporterBase):
         group = r.text(bot.get("transferGroupId"), "bot.transferGroupId")
         if group:
             out["group"] = group
+            r.notes.append(
+                f'transferGroupId "{group}": the bot joins that bot group; exports carry no'
+                " collaboration setting, so collaboration is off unless the tenant's group with"
+                f' id "{group}" enables it (G1)'
+            )
         self.global_functions(out)
         out["intents"] = self.intents()
         out["integrations"] = self.integrations()

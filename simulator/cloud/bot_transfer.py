@@ -40,7 +40,14 @@ class BotTransferMixin(CloudCore):
         self._join_without_context(conv, bot)
 
     def _join_without_context(self, conv: Conversation, bot: str) -> None:
-        """T9: the receiver starts from the last message, or is greeted with "hi"."""
+        """T9: the receiver starts from the last message, or is greeted with "hi".
+
+        The docs say a receiver with ``skipAgentMessage`` false "sees the last utterance
+        regardless of who sent it". When that is the sender's Message to User, the connector
+        sees a bot's words, which are no consumer utterance to answer: the receiver waits and
+        the connector's greeting wakes it. With ``skipAgentMessage`` (messaging connectors
+        only, C1) the connector skips past agent and bot messages to the consumer's last one.
+        """
         settings = self.settings_of(bot)
         last_is_consumer = conv.last_speaker == "consumer"
         if (last_is_consumer or settings.skip_agent_message) and conv.last_consumer_message:
@@ -50,9 +57,7 @@ class BotTransferMixin(CloudCore):
                 EntryKind.ROUTING,
                 f'{bot} starts from the consumer\'s last message "{conv.last_consumer_message}" ({why}, T9)',
             )
-            self.deliver_to_bot(
-                conv, bot, conv.last_consumer_message, sent_at=conv.last_consumer_at
-            )
+            self.deliver_to_bot(conv, bot, conv.last_consumer_message)
             return
         if settings.disable_greetings:
             self.log(conv, EntryKind.ROUTING, f"{bot} waits for the consumer (greetings disabled)")

@@ -11,12 +11,14 @@ platform concern has its own module, and ``Cloud`` is only their composition:
 - ``agents``: human agents, offers and availability (T5, F5);
 - ``group_hooks``: the bot-group router hook and automatic transfers (G5, G6);
 - ``hooks``: API integrations, bot code and the Context Service;
+- ``auto_close``: the opt-in auto-close of idle messaging conversations (B11);
 - ``core``: the shared state and bookkeeping, and the seams between the concerns above.
 """
 
 from __future__ import annotations
 
 from simulator.cloud.agents import AgentsMixin
+from simulator.cloud.auto_close import AutoCloseMixin
 from simulator.cloud.bot_transfer import BotTransferMixin
 from simulator.cloud.connector import ConnectorMixin
 from simulator.cloud.core import AgentState, ConnectorState, pin_key
@@ -39,5 +41,6 @@ class Cloud(
     AgentsMixin,
     GroupHooksMixin,
     HooksMixin,
+    AutoCloseMixin,
 ):
     """Runtime state of one tenant's fake Conversational Cloud: every concern, composed."""

@@ -1,13 +1,15 @@
 """The agent connector between the cloud and a bot: consumer messages in, stuck checks (C1, S1).
 
-A consumer message reaches the bot after the connector's joining window (``messageDelay``,
-C1), unless it is older than ``maxConsumerMessageDelay``; a bot that does not answer is
-resent the message and, when it stays silent, reset or escalated as the settings say (S1).
+On a messaging connector a consumer message reaches the bot after the joining window
+(``messageDelay``), unless too long has passed since the last consumer message the bot
+answered (``maxConsumerMessageDelay``); a bot that does not answer is resent the message and,
+when it stays silent, reset and then escalated as the settings say (S1). A chat connector does
+none of this: the connector page documents those settings for messaging only (C1).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from simulator.bots.runtime import Action, BotSession
 from simulator.clock import format_elapsed
@@ -29,14 +31,18 @@ class ConnectorMixin(CloudCore):
         now = self.clock.now()
         conv.transcript.add(now, EntryKind.CONSUMER, "consumer", text)
         conv.last_consumer_message = text
-        conv.last_consumer_at = now
         conv.last_speaker = "consumer"
         conv.transfers_since_consumer = 0
+        self.arm_auto_close(conv)
         if conv.greeting_timer is not None:
             conv.greeting_timer.cancel()
             conv.greeting_timer = None
         bot = conv.bot
         if bot is None:
+            return
+        if not self.messaging_rules(bot):
+            # Chat: no joining window, the message reaches the bot at once (C1).
+            self.deliver_to_bot(conv, bot, text)
             return
         settings = self.settings_of(bot)
         conv.join_buffer.append(text)
@@ -61,7 +67,7 @@ class ConnectorMixin(CloudCore):
                 f'{len(parts)} consumer messages joined into one for {bot}: "{text}"',
                 note="messageDelay",
             )
-        self.deliver_to_bot(conv, bot, text, sent_at=conv.last_consumer_at)
+        self.deliver_to_bot(conv, bot, text)
 
     def deliver_to_bot(
         self,
@@ -69,30 +75,52 @@ class ConnectorMixin(CloudCore):
         bot: str,
         text: str,
         *,
-        sent_at: datetime | None = None,
         platform: bool = False,
+        resend: bool = False,
     ) -> None:
-        """Hand a message to a bot and schedule what it does about it."""
+        """Hand a message to a bot and schedule what it does about it.
+
+        ``platform``: sent by the platform as the consumer (greeting, failure message);
+        ``resend``: the connector resending an unanswered message (S1). Neither is a new
+        consumer message, so neither is checked against ``maxConsumerMessageDelay`` nor starts
+        the no-response timer.
+        """
         settings = self.settings_of(bot)
-        if sent_at is not None and not platform:
-            age = self.clock.now() - sent_at
-            if age > timedelta(milliseconds=settings.max_consumer_message_delay_ms):
+        messaging = self.messaging_rules(bot)
+        consumer = not platform and not resend
+        now = self.clock.now()
+        if consumer and messaging:
+            answered_at = conv.last_answered_at.get(bot)
+            limit = settings.max_consumer_message_delay_ms
+            if answered_at is not None and now - answered_at > timedelta(milliseconds=limit):
                 self.log(
                     conv,
                     EntryKind.ROUTING,
-                    f'{bot} ignores "{text}": it is {format_elapsed(age)} old, more than'
-                    " maxConsumerMessageDelay",
+                    f'{bot} ignores "{text}": {format_elapsed(now - answered_at)} since the last'
+                    f" consumer message it answered, more than maxConsumerMessageDelay"
+                    f" ({_minutes(limit)}) (C1)",
+                    note="ignored",
                 )
                 return
         if platform:
             self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
         session = self.session(conv, bot)
+        if consumer:
+            session.consumer_activity()
         if bot in self.faults.unresponsive_bots:
             self.log(conv, EntryKind.FAULT, f'{bot} does not answer "{text}" (bot unresponsive)')
             actions: list[Action] = []
         else:
             actions = session.handle(text)
-        self._watch_stuck(conv, bot, text, answered=bool(actions))
+        if actions and not platform:
+            conv.last_answered_at[bot] = now
+        if messaging:
+            if consumer:
+                self.start_response_timer(conv, bot)
+            if not platform or actions:
+                # Only consumer messages are watched (S1); a platform message the bot
+                # answers is still an answer to the consumer.
+                self._watch_stuck(conv, bot, text, answered=bool(actions), resend=resend)
         self.schedule(conv, bot, actions)
 
     def session(self, conv: Conversation, bot: str) -> BotSession:
@@ -104,14 +132,19 @@ class ConnectorMixin(CloudCore):
                 listener(conv, session)
         return session
 
-    def _watch_stuck(self, conv: Conversation, bot: str, text: str, *, answered: bool) -> None:
+    def _watch_stuck(
+        self, conv: Conversation, bot: str, text: str, *, answered: bool, resend: bool
+    ) -> None:
         if conv.stuck_timer is not None:
             conv.stuck_timer.cancel()
             conv.stuck_timer = None
         if answered:
             conv.stuck_resends = 0
             conv.awaiting_bot_answer = None
+            conv.stuck_reset.discard(bot)
             return
+        if not resend:
+            conv.stuck_resends = 0  # a new message starts its own count of resends
         settings = self.settings_of(bot)
         conv.awaiting_bot_answer = text
         conv.stuck_timer = self.clock.call_later(
@@ -122,6 +155,8 @@ class ConnectorMixin(CloudCore):
         )
 
     def _stuck_check(self, conv: Conversation, bot: str, text: str) -> None:
+        """S1: resend (Step 1, always), then reset and notify (Step 2), and only when the bot
+        is stuck again after that, escalate (Step 3)."""
         conv.stuck_timer = None
         if conv.bot != bot or not conv.is_open or conv.awaiting_bot_answer != text:
             return
@@ -135,24 +170,54 @@ class ConnectorMixin(CloudCore):
                 f' "{text}" ({conv.stuck_resends} of {settings.message_resend_max_retries})',
                 note="S1",
             )
-            self.deliver_to_bot(conv, bot, text)
+            self.deliver_to_bot(conv, bot, text, resend=True)
             return
         conv.awaiting_bot_answer = None
         conv.stuck_resends = 0
         self.log(conv, EntryKind.ROUTING, f"conversation is stuck: {bot} never answered", note="S1")
-        if settings.user_retry_on_stuck_conversation:
+        reset = settings.user_retry_on_stuck_conversation
+        escalate = settings.escalate_on_stuck_conversation
+        if reset and (bot not in conv.stuck_reset or not escalate):
             self.session(conv, bot).reset()
-            self.log(conv, EntryKind.VARIABLE, f"{bot}'s context was reset", note="S1")
-            self.deliver_now(conv, bot, settings.user_notification_message_on_stuck_conversation)
-        if settings.escalate_on_stuck_conversation:
-            skill = settings.escalation_skill_id_on_stuck_conversation
-            if skill is None:
+            self.log(conv, EntryKind.VARIABLE, f"{bot}'s context was reset (Step 2)", note="S1")
+            self.deliver_now(
+                conv,
+                bot,
+                settings.user_notification_message_on_stuck_conversation,
+                note="stuck conversation",
+                response=False,
+            )
+            conv.stuck_reset.add(bot)
+            if escalate:
                 self.log(
                     conv,
-                    EntryKind.TRANSFER,
-                    "stuck-conversation escalation failed: no escalationSkillIdOnStuckConversation",
+                    EntryKind.ROUTING,
+                    "Step 3 (escalation) runs only if the bot is stuck again on the consumer's"
+                    " next message",
                     note="S1",
                 )
-                return
-            self.deliver_now(conv, bot, settings.escalation_message_on_stuck_conversation)
-            self.route(conv, skill, agent_id=None, context=None, via=f"stuck conversation ({bot})")
+            return
+        if not escalate:
+            return
+        conv.stuck_reset.discard(bot)
+        skill = settings.escalation_skill_id_on_stuck_conversation
+        if skill is None:
+            self.escalation_failed(
+                conv,
+                bot,
+                "the stuck-conversation escalation has no escalationSkillIdOnStuckConversation"
+                " (S1)",
+            )
+            return
+        self.deliver_now(
+            conv, bot, settings.escalation_message_on_stuck_conversation, note="stuck conversation"
+        )
+        self.route(conv, skill, agent_id=None, context=None, via=f"stuck conversation ({bot})")
+
+
+def _minutes(ms: int) -> str:
+    """A limit in the unit the docs use: ``30 minutes`` (or ms when not whole minutes)."""
+    minutes, rest = divmod(ms, 60_000)
+    if rest:
+        return f"{ms} ms"
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")

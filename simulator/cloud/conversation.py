@@ -58,7 +58,6 @@ class Conversation:
     escalation_failures: dict[str, int] = field(default_factory=dict)
     pending_escalation: PendingEscalation | None = None
     last_consumer_message: str | None = None
-    last_consumer_at: datetime | None = None
     last_speaker: str | None = None  # "consumer", "bot", "agent"
     transfers_since_consumer: int = 0
     transfer_count: int = 0
@@ -69,6 +68,13 @@ class Conversation:
     stuck_timer: ScheduledEvent | None = None
     stuck_resends: int = 0
     awaiting_bot_answer: str | None = None
+    #: Bots whose context Step 2 reset and that have not answered since (S1 Step 3 next).
+    stuck_reset: set[str] = field(default_factory=set)
+    #: Per bot: when it received the last consumer message it answered (C1 maxConsumerMessageDelay).
+    last_answered_at: dict[str, datetime] = field(default_factory=dict)
+    #: The general no-response timer of messaging connectors (F4 fallbackEscalationTime).
+    response_timer: ScheduledEvent | None = None
+    auto_close_timer: ScheduledEvent | None = None
     pending_context: Any = None
     declined_by: set[str] = field(default_factory=set)
     offer_timer: ScheduledEvent | None = None

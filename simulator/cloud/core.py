@@ -4,8 +4,9 @@
 clock and the one seeded generator) and the lookups and bookkeeping everyone uses (logging to a
 transcript, recorded random choices, connector settings). Each platform concern lives in its own
 mixin module (``connector``, ``delivery``, ``escalation``, ``routing``, ``bot_transfer``,
-``agents``, ``group_hooks``, ``hooks``); the abstract methods below are what those modules
-offer each other, so a mixin calls another concern's method without importing its module, and
+``agents``, ``group_hooks``, ``hooks``, ``auto_close``); the abstract methods below are what
+those modules offer each other, so a mixin calls another concern's method without importing
+its module, and
 ``simulator.cloud.cloud.Cloud`` composes them all.
 """
 
@@ -15,7 +16,6 @@ import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from simulator.bots.compiled import CompiledBot
@@ -33,7 +33,13 @@ from simulator.clock import VirtualClock
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.faults import FaultPlan
 from simulator.errors import UnknownNameError
-from simulator.tenant.schema import ApiIntegration, Channel, ConnectorSettings, ContextOperation
+from simulator.tenant.schema import (
+    MESSAGING_ONLY_SETTINGS,
+    ApiIntegration,
+    Channel,
+    ConnectorSettings,
+    ContextOperation,
+)
 from simulator.transcript import EntryKind
 from simulator.world_model import World
 
@@ -59,6 +65,20 @@ class ConnectorState:
     channel: Channel
     fallback_skill_id: str | None
     settings: ConnectorSettings
+
+    @property
+    def messaging(self) -> bool:
+        """Messaging-only settings apply (C1): the connector's conversation type decides."""
+        return self.channel is Channel.MESSAGING
+
+    def effective_settings(self) -> ConnectorSettings:
+        """The settings as the platform applies them: on a chat connector every
+        messaging-only setting is back at its documented default (C1)."""
+        if self.messaging:
+            return self.settings
+        return self.settings.model_copy(
+            update={name: getattr(DEFAULT_SETTINGS, name) for name in MESSAGING_ONLY_SETTINGS}
+        )
 
 
 def pin_key(text: str) -> str:
@@ -151,8 +171,16 @@ class CloudCore(ABC):
         return self.pins.get(pin_key(text)) if self.pins else None
 
     def settings_of(self, bot: str) -> ConnectorSettings:
+        """The bot's connector settings as they apply (chat connectors: defaults, C1)."""
         connector = self.connectors.get(bot)
-        return connector.settings if connector else DEFAULT_SETTINGS
+        return connector.effective_settings() if connector else DEFAULT_SETTINGS
+
+    def messaging_rules(self, bot: str) -> bool:
+        """Whether the messaging-only connector behaviours (message joining, the
+        ``maxConsumerMessageDelay`` limit, stuck checks, the general no-response timer) run
+        for this bot: yes on a messaging connector (the default), no on a chat one (C1)."""
+        connector = self.connectors.get(bot)
+        return connector is None or connector.messaging
 
     def bot(self, name: str) -> CompiledBot:
         try:
@@ -194,8 +222,8 @@ class CloudCore(ABC):
         bot: str,
         text: str,
         *,
-        sent_at: datetime | None = None,
         platform: bool = False,
+        resend: bool = False,
     ) -> None:
         """Hand a message to a bot and schedule what it does about it (``connector``)."""
 
@@ -204,8 +232,37 @@ class CloudCore(ABC):
         """Turn a bot's actions into clock events (``delivery``)."""
 
     @abstractmethod
-    def deliver_now(self, conv: Conversation, bot: str, text: str, note: str | None = None) -> None:
-        """A bot message the consumer sees at once, without delivery time (``delivery``)."""
+    def deliver_now(
+        self,
+        conv: Conversation,
+        bot: str,
+        text: str,
+        note: str | None = None,
+        *,
+        response: bool = True,
+    ) -> None:
+        """A bot message the consumer sees at once, without delivery time (``delivery``);
+        ``response=False`` for the connector's own messages, which are no bot response (F4)."""
+
+    @abstractmethod
+    def escalation_failed(self, conv: Conversation, bot: str, why: str) -> None:
+        """An escalation failed: the failure message to the bot, or give up (``escalation``)."""
+
+    @abstractmethod
+    def start_response_timer(self, conv: Conversation, bot: str) -> None:
+        """A consumer message reached the bot: start the no-response timer (``escalation``)."""
+
+    @abstractmethod
+    def bot_responded(self, conv: Conversation, bot: str) -> None:
+        """The bot sent the consumer a message: clear the no-response timer (``escalation``)."""
+
+    @abstractmethod
+    def arm_auto_close(self, conv: Conversation) -> None:
+        """Consumer activity: (re)start the opt-in auto-close timer (``auto_close``)."""
+
+    @abstractmethod
+    def close(self, conv: Conversation, why: str) -> None:
+        """Close the conversation and free it (``delivery``)."""
 
     @abstractmethod
     def escalate(self, conv: Conversation, bot: str, esc: Escalate) -> None:

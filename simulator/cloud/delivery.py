@@ -51,6 +51,7 @@ class DeliveryMixin(CloudCore):
         holder = conv.participant
         transfers_before = conv.transfer_count
         self.messages_sent += 1
+        self.bot_responded(conv, bot)
 
         def deliver() -> None:
             note = None
@@ -71,13 +72,26 @@ class DeliveryMixin(CloudCore):
 
         self.clock.call_at(arrives, deliver, label="bot message delivery")
 
-    def deliver_now(self, conv: Conversation, bot: str, text: str, note: str | None = None) -> None:
+    def deliver_now(
+        self,
+        conv: Conversation,
+        bot: str,
+        text: str,
+        note: str | None = None,
+        *,
+        response: bool = True,
+    ) -> None:
         conv.transcript.add(self.clock.now(), EntryKind.BOT, bot, text, note=note)
         conv.last_speaker = "bot"
+        if response:
+            self.bot_responded(conv, bot)
 
     def close(self, conv: Conversation, why: str) -> None:
         if not conv.is_open:
             return
         conv.state = State.CLOSED
         self.release(conv)
+        if conv.auto_close_timer is not None:
+            conv.auto_close_timer.cancel()
+            conv.auto_close_timer = None
         self.log(conv, EntryKind.CONVERSATION, f"closed: {why}")

@@ -2,7 +2,10 @@
 
 An escalation sends its Message to User (T3), then succeeds (routing takes over), fails
 (``__agent_escalation_failed__`` goes back to the bot, F1/F2, until the give-up limit, F3) or
-gets no response and times out to the connector's fallback skill (F4).
+gets no response and times out to the connector's fallback skill (F4). On a messaging
+connector the same ``fallbackEscalationTime`` also guards every consumer message: a bot that
+sends nothing for longer than that after a consumer message reached it loses the conversation
+to the fallback skill, or fails an escalation when there is none (F4, the general timer).
 """
 
 from __future__ import annotations
@@ -88,36 +91,77 @@ class EscalationMixin(CloudCore):
     def _await_response(
         self, conv: Conversation, bot: str, esc: Escalate, settings: ConnectorSettings
     ) -> None:
+        """Seed 003: an escalation without response for more than fallbackEscalationTime."""
         pending = PendingEscalation(bot, esc.skill_id, self.clock.now())
         conv.pending_escalation = pending
-        # "More than" the limit: exactly at the limit nothing has happened yet (F4).
-        wait = timedelta(milliseconds=settings.fallback_escalation_time_ms + 1)
+        if conv.response_timer is not None:
+            # The escalation's own timer takes over from the general one (F4).
+            conv.response_timer.cancel()
+            conv.response_timer = None
 
         def timeout() -> None:
             if conv.pending_escalation is not pending or not conv.is_open:
                 return
             conv.pending_escalation = None
-            connector = self.connectors.get(bot)
-            fallback = connector.fallback_skill_id if connector else None
-            if fallback is not None:
-                self.log(
-                    conv,
-                    EntryKind.TRANSFER,
-                    f"no response to the escalation for {settings.fallback_escalation_time_ms} ms;"
-                    f" trying the connector's fallback skill {self.world.skill_label(fallback)} (F4)",
-                )
-                self._transfer(conv, bot, fallback, None, esc.context)
-            else:
-                self.escalation_failed(
-                    conv,
-                    bot,
-                    f"no response to the escalation for {settings.fallback_escalation_time_ms} ms"
-                    " and the connector has no fallback skill (F4)",
-                )
+            self._no_response(conv, bot, "no response to the escalation", esc.context)
 
         pending.timeout = self.clock.call_later(
-            wait, timeout, label="escalation timeout", settles=False
+            self._fallback_wait(settings), timeout, label="escalation timeout", settles=False
         )
+
+    @staticmethod
+    def _fallback_wait(settings: ConnectorSettings) -> timedelta:
+        # "More than" the limit: exactly at the limit nothing has happened yet (F4).
+        return timedelta(milliseconds=settings.fallback_escalation_time_ms + 1)
+
+    def start_response_timer(self, conv: Conversation, bot: str) -> None:
+        """F4's general timer (messaging): from a consumer message reaching the bot until
+        the bot's next message to the consumer. A timer already running keeps its start:
+        it counts from the first consumer message the bot has not answered."""
+        if conv.response_timer is not None or conv.pending_escalation is not None:
+            return
+        settings = self.settings_of(bot)
+
+        def fire() -> None:
+            conv.response_timer = None
+            if conv.bot != bot or not conv.is_open or conv.pending_escalation is not None:
+                return
+            self._no_response(conv, bot, f"{bot} sent no response to the consumer", None)
+
+        conv.response_timer = self.clock.call_later(
+            self._fallback_wait(settings),
+            fire,
+            label="no-response timer (fallbackEscalationTime)",
+            settles=False,
+        )
+
+    def bot_responded(self, conv: Conversation, bot: str) -> None:
+        if conv.response_timer is not None and conv.bot == bot:
+            conv.response_timer.cancel()
+            conv.response_timer = None
+
+    def _no_response(
+        self, conv: Conversation, bot: str, what: str, context: TransferContext | None
+    ) -> None:
+        """No response for fallbackEscalationTime: the fallback skill, else a failure (F4)."""
+        settings = self.settings_of(bot)
+        connector = self.connectors.get(bot)
+        fallback = connector.fallback_skill_id if connector else None
+        limit = settings.fallback_escalation_time_ms
+        if fallback is not None:
+            self.log(
+                conv,
+                EntryKind.TRANSFER,
+                f"{what} for {limit} ms;"
+                f" trying the connector's fallback skill {self.world.skill_label(fallback)} (F4)",
+            )
+            self._transfer(conv, bot, fallback, None, context)
+        else:
+            self.escalation_failed(
+                conv,
+                bot,
+                f"{what} for {limit} ms and the connector has no fallback skill (F4)",
+            )
 
     def escalation_failed(self, conv: Conversation, bot: str, why: str) -> None:
         if not conv.is_open or conv.bot != bot:

@@ -38,6 +38,7 @@ class RoutingMixin(CloudCore):
             EntryKind.CONVERSATION,
             f"opened on {channel.value} by consumer {consumer.get('name', '?')}",
         )
+        self.arm_auto_close(conv)
         if bot is not None:
             self.bot(bot)
             connector = self.connectors.get(bot)
@@ -54,10 +55,10 @@ class RoutingMixin(CloudCore):
             if conv.id in agent.conversations:
                 agent.conversations.remove(conv.id)
         conv.participant = None
-        for timer in (conv.greeting_timer, conv.join_timer, conv.stuck_timer):
+        for timer in (conv.greeting_timer, conv.join_timer, conv.stuck_timer, conv.response_timer):
             if timer is not None:
                 timer.cancel()
-        conv.greeting_timer = conv.join_timer = conv.stuck_timer = None
+        conv.greeting_timer = conv.join_timer = conv.stuck_timer = conv.response_timer = None
         conv.join_buffer = []
         if conv.queued_at is not None and conv.skill_id in self.queues:
             queue = self.queues[conv.skill_id]

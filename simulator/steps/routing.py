@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from simulator.clock import format_elapsed, parse_duration, parse_offset
-from simulator.errors import ExpectationFailed
+from simulator.errors import ExpectationFailed, StepError
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY, split_list
-from simulator.tenant.schema import ContextScope
+from simulator.tenant.schema import Channel, ContextScope
 from simulator.transcript import Entry, EntryKind
 
 step = REGISTRY.step
@@ -227,6 +227,53 @@ def api_call_fails(sim: Simulator, skill: str, count: str = "1") -> None:
     """The escalation's API call fails at once: the interaction's failure rule (on_failure)
     runs; without one the escalation fails as in F1."""
     sim.fail_transfer_calls(skill, int(count))
+
+
+@step(
+    "the connector of bot {bot} is on {channel}",
+    example='Given the connector of bot "Echo" is on "chat"',
+    section=FAULT,
+)
+def connector_channel(sim: Simulator, bot: str, channel: str) -> None:
+    """Set the conversation type of the bot's agent connector, "chat" or "messaging" (the
+    tenant's `channel`, messaging by default). The connector's type, not the conversation's,
+    decides which connector settings apply (C1). On both: defaultGreetingMessage and
+    disableGreetings. Messaging only (no effect on a chat connector, where each keeps its
+    default, and `simulator check` warns when one is set there): fallbackEscalationTime (the
+    no-response timer; a dropped escalation still times out after the documented 3 minutes),
+    maxEscalationRetries, skipAgentMessage, messageDelay (no joining on chat),
+    maxConsumerMessageDelay, retryMessageInterval, messageResendMaxRetries and the
+    stuck-conversation settings (no resends or stuck steps on chat)."""
+    sim.platform.bot(bot)
+    connector = sim.platform.connectors.get(bot)
+    if connector is None:
+        raise StepError(f'bot "{bot}" has no agent connector in this tenant')
+    try:
+        connector.channel = Channel(channel.lower())
+    except ValueError:
+        raise StepError(
+            f'unknown connector channel "{channel}": expected "chat" or "messaging"'
+        ) from None
+
+
+@step(
+    "messaging conversations close after {minutes:int} minutes without a consumer message",
+    example="Given messaging conversations close after 60 minutes without a consumer message",
+    section=FAULT,
+)
+def auto_close(sim: Simulator, minutes: str) -> None:
+    """Opt in to the account's auto-close (B11; the tenant's
+    `platform.auto_close_after_minutes`): a messaging conversation closes once this many
+    minutes pass without a consumer message. Off unless set; chat conversations never."""
+    if int(minutes) < 1:
+        raise StepError(f"conversations can auto-close after 1 minute or more, not {minutes}")
+    cloud = sim.platform
+    # A copy: the tenant's own model may be shared by whoever built it.
+    cloud.world.platform = cloud.world.platform.model_copy(
+        update={"auto_close_after_minutes": int(minutes)}
+    )
+    for conv in cloud.conversations.values():
+        cloud.arm_auto_close(conv)
 
 
 @step("bot {bot} stops answering", example='Given bot "Routing" stops answering', section=FAULT)

@@ -481,6 +481,55 @@ class ConnectorSettings(Model):
         ),
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _consumer_delay_in_minutes(cls, data: Any) -> Any:
+        """The docs give ``maxConsumerMessageDelay`` in minutes (default 30), unlike the
+        other ms settings; a value copied from them must mean minutes, not milliseconds.
+
+        The value is converted to ms under the same key, so the field's own checks (and their
+        messages, which name ``maxConsumerMessageDelay``) still apply; what is not a number is
+        left for them to reject.
+        """
+        if not isinstance(data, dict) or "maxConsumerMessageDelay" not in data:
+            return data
+        if "max_consumer_message_delay_ms" in data:
+            raise ValueError(
+                "give either maxConsumerMessageDelay (minutes) or max_consumer_message_delay_ms,"
+                " not both"
+            )
+        minutes = data["maxConsumerMessageDelay"]
+        if isinstance(minutes, str):
+            try:
+                minutes = float(minutes)
+            except ValueError:
+                return data
+        if isinstance(minutes, bool):
+            raise ValueError(f"maxConsumerMessageDelay is a number of minutes, not {minutes!r}")
+        if not isinstance(minutes, int | float):
+            return data
+        if minutes != minutes or minutes in (float("inf"), float("-inf")):
+            return data
+        return {**data, "maxConsumerMessageDelay": round(minutes * 60_000)}
+
+
+#: Connector settings the connector page marks "Messaging: Yes, Chat: No" (C1): on a chat
+#: connector they have no effect. Field name -> the documented name.
+MESSAGING_ONLY_SETTINGS = {
+    "fallback_escalation_time_ms": "fallbackEscalationTime",
+    "max_escalation_retries": "maxEscalationRetries",
+    "skip_agent_message": "skipAgentMessage",
+    "message_delay_ms": "messageDelay",
+    "max_consumer_message_delay_ms": "maxConsumerMessageDelay",
+    "retry_message_interval_ms": "retryMessageInterval",
+    "message_resend_max_retries": "messageResendMaxRetries",
+    "user_retry_on_stuck_conversation": "userRetryOnStuckConversation",
+    "user_notification_message_on_stuck_conversation": "userNotificationMessageOnStuckConversation",
+    "escalate_on_stuck_conversation": "escalateOnStuckConversation",
+    "escalation_skill_id_on_stuck_conversation": "escalationSkillIdOnStuckConversation",
+    "escalation_message_on_stuck_conversation": "escalationMessageOnStuckConversation",
+}
+
 
 class Connector(Model):
     """An agent connector: deploys a bot as a bot user agent serving skills (T1, C1)."""
@@ -497,7 +546,9 @@ class Connector(Model):
 class BotGroup(Model):
     name: str
     id: str | None = None
-    collaboration: bool = True
+    collaboration: bool = Field(
+        default=False, description="Automatic transfers between members; off unless enabled (G1)."
+    )
     members: list[str] = Field(default_factory=list)
     transfer_message: str | None = None
 
@@ -519,6 +570,12 @@ class Platform(Model):
         description="Time the platform takes to deliver one bot message (T4).",
     )
     group_store_order: Literal["fixture", "shuffled"] | list[str] = "fixture"
+    auto_close_after_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Opt-in: close a messaging conversation after this many minutes without a"
+        " consumer message (the account's auto-close; not modelled unless set).",
+    )
     chaos: ChaosProfile = Field(default_factory=ChaosProfile)
     transfer_loop_limit: int = Field(default=10, ge=2, le=MAX_COUNT)
 

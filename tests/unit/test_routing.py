@@ -125,7 +125,7 @@ connectors:
   - {bot: ByPattern, skills: [3]}
   - {bot: Survey, skills: [4]}
 groups:
-  - {name: G, members: [Router, ByIntent, ByPattern, Survey]}
+  - {name: G, collaboration: true, members: [Router, ByIntent, ByPattern, Survey]}
 """
 
 
@@ -162,7 +162,7 @@ def test_group_selection_skips_inactive_members_and_non_collaborative_groups() -
         "ByIntent"
     ]
     quiet = Simulator()
-    quiet.load_text(GROUP.replace("{name: G, members", "{name: G, collaboration: false, members"))
+    quiet.load_text(GROUP.replace("collaboration: true", "collaboration: false"))
     conv = quiet.open_conversation(bot="Router")
     assert quiet.group_router.route(conv, quiet.platform.world.bots["Router"], "refund") is None
 
