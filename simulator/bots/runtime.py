@@ -454,7 +454,11 @@ class BotSession:
 
     def _code(self, code: str, phase: str, where: str, turn: Turn) -> None:
         for message in self.host.run_code(self, code, phase, where):
-            turn.actions.append(Say(message, turn.delay_ms, self.current_dialog or "-", where))
+            # Quick replies sent from code ride on the message (js.context_api.CodeMessage).
+            options = tuple(getattr(message, "options", ()))
+            turn.actions.append(
+                Say(str(message), turn.delay_ms, self.current_dialog or "-", where, options)
+            )
 
     def _walk(self, dialog: CompiledDialog, index: int | None, turn: Turn) -> None:
         self.current_dialog = dialog.name
