@@ -194,9 +194,20 @@ class ConsumerModel:
         return out
 
     def preset_variables(self, conv: Conversation, session: BotSession) -> None:
-        """Give a bot that joins a conversation the preset's bot variables."""
+        """Give a bot that joins a conversation the preset's bot variables, and let its texts
+        read ``{$location.city}`` and the like from the (live) preset."""
+        session.system_lookup = self.system_value
         for name, value in self.preset.variables.items():
             session.set_variable(name, value, "preset for the consumer")
+
+    def system_value(self, root: str) -> Any:
+        """The ``{$location...}`` system variable (city, state, zip, lat, lng, latlng)."""
+        if root != "location" or self.preset.location is None:
+            return None
+        where = self.preset.location
+        values = where.model_dump(mode="json", exclude_none=True)
+        values["latlng"] = f"{where.lat},{where.lng}"
+        return values
 
     def js_state(self, conv: Conversation, session: BotSession) -> dict[str, Any]:
         """What bot code reads about the consumer, as plain JSON for the JavaScript fake."""

@@ -8,7 +8,7 @@ which it happens. The cloud schedules the plan on the clock; the bot itself neve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -145,6 +145,8 @@ class BotSession:
         self.api_results: dict[str, Any] = {}
         #: Set by bot code (setTriggerNextMessage): the interaction to play next.
         self.trigger_next_message: str | None = None
+        #: Platform values texts may name, such as ``{$location.city}`` (simulator.consumer).
+        self.system_lookup: Callable[[str], Any] | None = None
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -178,6 +180,10 @@ class BotSession:
         return result.text
 
     def _lookup(self, root: str, path: str) -> Any:
+        if self.system_lookup is not None:
+            value = self.system_lookup(root)
+            if value is not None:
+                return walk(value, path) if path else value
         if root.startswith("api_"):
             name = root.removeprefix("api_")
             if name in self.api_results:

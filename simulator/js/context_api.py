@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.errors import UserError, did_you_mean
 from simulator.tenant.schema import ENGAGEMENT_ATTRIBUTES, Channel
@@ -31,8 +31,9 @@ from simulator.transcript import EntryKind
 if TYPE_CHECKING:
     from simulator.bots.runtime import BotSession
     from simulator.cloud.conversation import Conversation
+    from simulator.cloud.core import CloudCore
     from simulator.consumer import ConsumerModel
-    from simulator.js.engine import JsRunner
+    from simulator.context_store import ContextStore
 
 MODELLED = "modelled"
 NOT_MODELLED = "not modelled"
@@ -170,10 +171,20 @@ class _Offered:
     replies: list[dict[str, str]] = field(default_factory=list)
 
 
+class Runner(Protocol):
+    """What this module needs from the engine's ``JsRunner`` (which imports this module)."""
+
+    @property
+    def cloud(self) -> CloudCore: ...
+
+    @property
+    def context_store(self) -> ContextStore | None: ...
+
+
 class ContextApi:
     """The Python half of the documented botContext for one ``JsRunner``."""
 
-    def __init__(self, runner: JsRunner) -> None:
+    def __init__(self, runner: Runner) -> None:
         self.runner = runner
         #: The scenario's consumer preset; without one (a bare ``JsRunner``) nothing is preset.
         self.consumer: ConsumerModel | None = None

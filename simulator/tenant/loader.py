@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.cb_export import load_export
 from simulator.errors import FixtureError, did_you_mean
-from simulator.tenant import schema
+from simulator.tenant import export_intents, schema
 from simulator.tenant.files import read_text, sibling_names
 from simulator.tenant.schema import Bot, BotRef, Tenant
 
@@ -434,6 +434,12 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
             bot = load_export(target)
             if entry.name:
                 bot.name = entry.name
+            if entry.intents:
+                where = origin.file if origin else None
+                line = origin.line if origin else None
+                export_intents.attach_intents(
+                    bot, export_intents.resolve(entry.intents, base, tenant=where, line=line)
+                )
             # Errors found when the bot compiles point at the export, not the tenant.
             loaded.origins[("bot", bot.name)] = Origin(str(target), None)
             bots.append(bot)
