@@ -19,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    field_validator,
     model_validator,
 )
 
@@ -569,12 +570,18 @@ class ConsumerPreset(Model):
         default=None, description="What getSentiment() returns, instead of the word scorer."
     )
 
-    @model_validator(mode="after")
-    def _documented_names(self) -> ConsumerPreset:
-        _check_names(self.engagement, ENGAGEMENT_ATTRIBUTES, "engagement attribute")
-        if self.user_channel is not None:
-            _check_names([self.user_channel], USER_CHANNELS, "user channel")
-        return self
+    @field_validator("engagement")
+    @classmethod
+    def _documented_attributes(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_names(value, ENGAGEMENT_ATTRIBUTES, "engagement attribute")
+        return value
+
+    @field_validator("user_channel")
+    @classmethod
+    def _documented_channel(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_names([value], USER_CHANNELS, "user channel")
+        return value
 
 
 class Tenant(Model):
