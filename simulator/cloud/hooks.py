@@ -30,15 +30,11 @@ class HooksMixin(CloudCore):
                 " returns: (a JSON docstring)"
             )
         result = stub()
-        failed = getattr(stub, "failed", False)
         self.log(
-            conv,
-            EntryKind.ROUTING,
-            f'integration "{integration.name}" answered from its stub',
-            bot=bot.name,
-            api_status=getattr(stub, "status", 500) if failed else 200,
+            conv, EntryKind.ROUTING, f'integration "{integration.name}" answered from its stub'
         )
         session = conv.sessions.get(bot.name)
+        failed = getattr(stub, "failed", False)
         if self.api_transformer is not None and session is not None and not failed:
             result = self.api_transformer(conv, session, integration, result)
         return result

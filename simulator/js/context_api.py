@@ -56,7 +56,10 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
         MODELLED,
         'matches by whole text, label ("A", "A)"), text after the label or position; null if none',
     ),
-    "getApiStatusCode": (MODELLED, "status of the bot's last API integration call (stubs: 200)"),
+    "getApiStatusCode": (
+        MODELLED,
+        "status of the conversation's last API integration call (stubs: 200)",
+    ),
     "getBotVariable": (MODELLED, "bot variables (B3); objects keep their shape within a run"),
     "getButtonPayload": (MODELLED, "payload of the tapped choice, else the consumer's message"),
     "getChannel": (MODELLED, "deprecated; same as getUserChannel"),
@@ -96,7 +99,7 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
     "getUserPlatformType": (MODELLED, "HTMLCLIENT (web)"),
     "getWebViewVariable": (MODELLED, "preset Web View variables"),
     "getWebViewVariables": (MODELLED, "preset Web View variables"),
-    "isApiExecutionSuccessful": (MODELLED, "whether the bot's last API integration call worked"),
+    "isApiExecutionSuccessful": (MODELLED, "whether the conversation's last API call worked"),
     "isContextApiEnabled": (MODELLED, "true (the simulator's Context Service is always on)"),
     "logCustomEvent": (MODELLED, "recorded in the transcript; assert with a step"),
     "logEscalationEvent": (MODELLED, "recorded in the transcript"),
@@ -220,11 +223,24 @@ class ContextApi:
         return message or None
 
     def _api_status(self, conv: Conversation, session: BotSession) -> dict[str, Any]:
-        """The bot's most recent API integration call, as the transcript recorded it."""
-        for entry in reversed(conv.transcript.entries):
-            if entry.details.get("bot") == session.bot.name and "api_status" in entry.details:
-                status = int(entry.details["api_status"])
-                return {"successful": 200 <= status < 300, "code": str(status)}
+        """The conversation's most recent API integration call, read from its transcript.
+
+        The cloud logs every answer of a stub ("integration "X" answered ..."); a failing stub
+        logs its HTTP status just before (details ``status``). An answer without a status is a
+        plain stub, which answers 200.
+        """
+        entries = conv.transcript.entries
+        for index in range(len(entries) - 1, -1, -1):
+            entry = entries[index]
+            if not (entry.text.startswith('integration "') and " answered " in entry.text):
+                continue
+            status = entry.details.get("status")
+            if status is None and index > 0:
+                before = entries[index - 1]
+                if before.kind is EntryKind.ERROR and "failed with HTTP status" in before.text:
+                    status = before.details.get("status")
+            code = int(status) if status is not None else 200
+            return {"successful": 200 <= code < 300, "code": str(code)}
         return {"successful": False, "code": None}
 
     # -- effects ----------------------------------------------------------------------------
