@@ -16,6 +16,7 @@ documented next to each value below and in the README ("How the platform rules a
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -239,8 +240,6 @@ def _parse(value: str) -> Any:
     """A table cell: JSON when it is an object or array (dates, contacts), else the text."""
     text = value.strip()
     if text[:1] in "{[":
-        import json
-
         try:
             return json.loads(text)
         except json.JSONDecodeError:

@@ -19,20 +19,21 @@ bot-to-bot page). JavaScript cannot call Python here, so this module does the Py
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from simulator.consumer import ConsumerModel
 from simulator.errors import UserError, did_you_mean
-from simulator.tenant.schema import ENGAGEMENT_ATTRIBUTES, Channel
+from simulator.tenant.schema import ENGAGEMENT_ATTRIBUTES, Bot, Channel
 from simulator.transcript import EntryKind
 
 if TYPE_CHECKING:
     from simulator.bots.runtime import BotSession
     from simulator.cloud.conversation import Conversation
     from simulator.cloud.core import CloudCore
-    from simulator.consumer import ConsumerModel
     from simulator.context_store import ContextStore
 
 MODELLED = "modelled"
@@ -143,6 +144,44 @@ MAX_QUICK_REPLY_TITLE = 20
 PLATFORM_TYPE = "HTMLCLIENT"
 
 
+_CALL = re.compile(r"\bbotContext\.(\w+)\s*\(")
+
+
+def unsupported_calls(bot: Bot) -> list[str]:
+    """What ``simulator check`` can say before a conversation runs (R3): each call in the
+    bot's code to a function that is not modelled or not a documented botContext function,
+    as "where: botContext.name() ...", in the bot's order."""
+    pieces: list[tuple[str, str]] = []
+    if bot.global_functions:
+        pieces.append(("global functions", bot.global_functions))
+    for dialog in bot.dialogs:
+        for index, inter in enumerate(dialog.interactions):
+            name = inter.name or f"#{index + 1}"
+            for phase, code in (
+                ("preProcessMessage", inter.pre_process),
+                ("postProcessMessage", inter.post_process),
+                ("processUserResponse", inter.process_user_response),
+            ):
+                if code:
+                    pieces.append((f'dialog "{dialog.name}", interaction "{name}", {phase}', code))
+    for integration in bot.integrations:
+        transform = getattr(integration, "transform", None)
+        if transform:
+            pieces.append((f'integration "{integration.name}", transform script', transform))
+    found: list[str] = []
+    for where, code in pieces:
+        for name in dict.fromkeys(_CALL.findall(code)):
+            status = FUNCTIONS.get(name)
+            if status is None:
+                found.append(
+                    f"{where}: botContext.{name}() is not a documented botContext function"
+                    f" ({did_you_mean(name, FUNCTIONS)})"
+                )
+            elif status[0] == NOT_MODELLED:
+                found.append(f"{where}: botContext.{name}() is not modelled: {status[1]}")
+    return found
+
+
 class JsUnsupportedError(UserError):
     """Bot code called a botContext function that the simulator does not implement."""
 
@@ -196,8 +235,6 @@ class ContextApi:
     # -- reads ------------------------------------------------------------------------------
     def state(self, conv: Conversation, session: BotSession, base: dict[str, Any]) -> None:
         """Add what the documented functions read to the state of one run."""
-        from simulator.consumer import ConsumerModel
-
         consumer = self.consumer or ConsumerModel()
         base.update(consumer.js_state(conv, session))
         if conv.channel is Channel.CHAT:

@@ -10,7 +10,7 @@ already serving the conversation.
 
 from __future__ import annotations
 
-from simulator.errors import ExpectationFailed, StepError
+from simulator.errors import ExpectationFailed, StepError, did_you_mean
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY
 from simulator.tenant.schema import USER_CHANNELS
@@ -140,8 +140,6 @@ def web_view_variable(sim: Simulator, name: str, value: str) -> None:
 def user_channel(sim: Simulator, channel: str) -> None:
     """What getUserChannel() returns: one of the documented values (lp_web when not set)."""
     if channel not in USER_CHANNELS:
-        from simulator.errors import did_you_mean
-
         raise StepError(f'unknown user channel "{channel}": {did_you_mean(channel, USER_CHANNELS)}')
     sim.consumer.update({"user_channel": channel}, "the user channel")
 

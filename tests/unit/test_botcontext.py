@@ -446,3 +446,31 @@ def test_bot_id_max_text_and_message_delay() -> None:
     again = _sim(_keep("botContext.getChatBotId()"))
     again.say("run")
     assert json.loads(_var(again, "out")) == first
+
+
+def test_unsupported_calls_are_found_before_any_conversation() -> None:
+    from simulator.js.context_api import unsupported_calls
+    from simulator.tenant.schema import Bot
+
+    bot = Bot.model_validate(
+        {
+            "name": "B",
+            "global_functions": "function f() { return botContext.askMaven(); }",
+            "dialogs": [
+                {
+                    "name": "D",
+                    "interactions": [
+                        {"name": "i", "text": "x", "pre_process": "botContext.getUserLocaton();"},
+                        {"text": "y", "post_process": "botContext.sendMessage('ok');"},
+                    ],
+                }
+            ],
+        }
+    )
+    assert unsupported_calls(bot) == [
+        "global functions: botContext.askMaven() is not modelled: Conversation Orchestrator is"
+        " not part of the fake cloud",
+        'dialog "D", interaction "i", preProcessMessage: botContext.getUserLocaton() is not a'
+        ' documented botContext function (did you mean "getUserLocation" or "getUserChannel" or'
+        ' "getUserPlatformId"?)',
+    ]
