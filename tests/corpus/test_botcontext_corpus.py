@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.js.context_api import FUNCTIONS, IMPLEMENTED, JsUnsupportedError
+from simulator.cb_export import load_export
+from simulator.js.context_api import FUNCTIONS, IMPLEMENTED, JsUnsupportedError, unsupported_calls
 from simulator.js.engine import JsRunner
 from simulator.simulator import Simulator
 from simulator.transcript import EntryKind
@@ -58,6 +59,11 @@ def test_the_exports_call_24_functions_and_all_are_modelled() -> None:
     assert len(called) == 24, sorted(called)
     assert sorted(called - set(IMPLEMENTED)) == []
     assert {"logCustomEvent", "evaluateOptions", "getUserLocation", "getWebViewVariable"} <= called
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_export_calls_a_function_check_would_warn_about(path: Path) -> None:
+    assert unsupported_calls(load_export(path)) == []
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
