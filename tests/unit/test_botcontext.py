@@ -474,3 +474,24 @@ def test_unsupported_calls_are_found_before_any_conversation() -> None:
         ' documented botContext function (did you mean "getUserLocation" or "getUserChannel" or'
         ' "getUserPlatformId"?)',
     ]
+
+
+def test_a_bot_variable_step_reaches_the_bots_already_serving() -> None:
+    from simulator.steps.consumer import bot_variable
+
+    sim = _sim("", interactions=[{"text": "tier={$botContext.tier}"}])
+    sim.say("run")
+    assert _texts(sim) == ["tier="]
+    bot_variable(sim, "tier", "gold")
+    sim.say("run")
+    assert _texts(sim)[-1] == "tier=gold"
+
+
+def test_set_user_name_is_kept_for_the_returning_consumer() -> None:
+    sim = _sim('botContext.setUserName("Fred");\n' + _keep("botContext.getUserName()"))
+    sim.say("run")
+    previous = sim.conversation()
+    sim.platform.close(previous, "test")
+    assert previous.consumer["name"] == "Fred"
+    sim.open_conversation(bot="Js", consumer=dict(previous.consumer))
+    assert "opened on messaging by consumer Fred" in sim.transcript_text()
