@@ -85,7 +85,7 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
     ),
     "getLPEngagementAttribute": (
         MODELLED,
-        "preset values; currentSkillId/previousSkillId from routing, startTs, brandId",
+        "preset values, else currentSkillId/previousSkillId from routing, startTs, brandId",
     ),
     "getLPUserPersonalInfo": (MODELLED, "the Personal Info SDE preset; null unless set"),
     "getMetadata": (NOT_MODELLED, "consumer messages carry no conversation metadata"),

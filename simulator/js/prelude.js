@@ -225,11 +225,11 @@ __sim.impl = {
   getChannel: function () { return __sim.state.userChannel; },
   getLPEngagementAttribute: function (name) {
     name = String(name);
-    if (name === "currentSkillId") { return __sim.state.currentSkillId; }
-    if (name === "previousSkillId") { return __sim.state.previousSkillId; }
     var preset = __sim.state.engagement;
     if (name === "rtSesssionId") { name = "rtSessionId"; }
     if (name in preset) { return preset[name]; }
+    if (name === "currentSkillId") { return __sim.state.currentSkillId; }
+    if (name === "previousSkillId") { return __sim.state.previousSkillId; }
     if (name === "startTs") { return __sim.state.startTs; }
     if (name === "brandId") { return __sim.state.accountId; }
     if (__sim.state.engagementNames.indexOf(name) < 0) {

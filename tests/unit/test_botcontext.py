@@ -176,6 +176,9 @@ def test_previous_skill_on_chat_is_the_current_skill_as_documented() -> None:
     sim = _sim(_keep('botContext.getLPEngagementAttribute("previousSkillId")'), channel="chat")
     sim.say("run")
     assert json.loads(_var(sim, "out")) == "11"
+    sim.consumer.set_engagement("previousSkillId", "7")  # a preset wins over routing
+    sim.say("run")
+    assert json.loads(_var(sim, "out")) == "7"
 
 
 def test_an_undocumented_engagement_attribute_is_null_with_a_warning() -> None:
