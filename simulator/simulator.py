@@ -17,6 +17,7 @@ from simulator.cloud.cloud import Cloud
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.core import pin_key
 from simulator.cloud.faults import Fault, FaultKind
+from simulator.consumer import ConsumerModel
 from simulator.context_store import ContextStore
 from simulator.errors import StepError, UnknownNameError
 from simulator.groups import GroupRouter
@@ -58,6 +59,8 @@ class Simulator:
         self.scratch: dict[Any, Any] = {}
         self._inline_bots: list[dict[str, Any]] = []
         self.chooser: Any = None
+        #: Who the consumer is (tenant ``consumer:`` block under the steps' changes).
+        self.consumer = ConsumerModel()
         if tenant is not None:
             self.use_tenant(tenant)
 
@@ -86,6 +89,9 @@ class Simulator:
         self.cloud.context_handler = self.context_store.bot_operation
         self.group_router = GroupRouter(self.cloud)
         self.cloud.group_router = self.group_router.route
+        self.consumer.use_tenant(loaded.tenant.consumer)
+        # Preset bot variables come first, so __initConversation already sees them.
+        self.cloud.session_listeners.insert(0, self.consumer.preset_variables)
         self._install_code_runner()
         return world
 
@@ -93,7 +99,9 @@ class Simulator:
         from simulator.js.engine import JsRunner
 
         assert self.cloud is not None
-        self.cloud.code_runner = JsRunner(self.cloud, self.context_store).run
+        runner = JsRunner(self.cloud, self.context_store)
+        runner.api.consumer = self.consumer
+        self.cloud.code_runner = runner.run
 
     def resolve(self, path: str) -> Path:
         """Find a user file: as given, then in each search folder (feature folder, root)."""
@@ -166,7 +174,9 @@ class Simulator:
             ) from None
         if consumer is None:
             fake = self.faker
-            consumer = {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
+            consumer = self.consumer.identity(
+                {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
+            )
         conv = self.platform.open_conversation(
             channel=chan, consumer=consumer, bot=bot, skill=skill
         )

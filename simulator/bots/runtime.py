@@ -8,7 +8,7 @@ which it happens. The cloud schedules the plan on the clock; the bot itself neve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -177,6 +177,8 @@ class BotSession:
         self.trigger_next_message: str | None = None
         #: When a consumer message last reached this bot (B10 session length).
         self.last_consumer_activity: datetime = host.now()
+        #: Platform values texts may name, such as ``{$location.city}`` (simulator.consumer).
+        self.system_lookup: Callable[[str], Any] | None = None
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -211,6 +213,10 @@ class BotSession:
         return result.text
 
     def _lookup(self, root: str, path: str) -> Any:
+        if self.system_lookup is not None:
+            value = self.system_lookup(root)
+            if value is not None:
+                return walk(value, path) if path else value
         if root.startswith("api_"):
             name = root.removeprefix("api_")
             if name in self.api_results:
@@ -562,7 +568,11 @@ class BotSession:
 
     def _code(self, code: str, phase: str, where: str, turn: Turn) -> None:
         for message in self.host.run_code(self, code, phase, where):
-            turn.actions.append(Say(message, turn.delay_ms, self.current_dialog or "-", where))
+            # Quick replies sent from code ride on the message (js.context_api.CodeMessage).
+            options = tuple(getattr(message, "options", ()))
+            turn.actions.append(
+                Say(str(message), turn.delay_ms, self.current_dialog or "-", where, options)
+            )
 
     def _walk(self, dialog: CompiledDialog, index: int | None, turn: Turn) -> None:
         self.current_dialog = dialog.name

@@ -42,7 +42,9 @@ from py_mini_racer import (
     mini_racer,
 )
 
-from simulator.errors import UserError
+from simulator.js.context_api import IMPLEMENTED as IMPLEMENTED
+from simulator.js.context_api import ContextApi
+from simulator.js.context_api import JsUnsupportedError as JsUnsupportedError
 from simulator.tenant.schema import ApiIntegration, BotTransferContext, ContextScope
 from simulator.transcript import EntryKind
 
@@ -60,41 +62,6 @@ DEFAULT_MAX_MEMORY = 64 * 1024 * 1024
 
 #: Sent when code fails and the bot has no default user-friendly response.
 SYSTEM_ERROR_TEXT = "Sorry, something went wrong. Please try again later."
-
-#: botContext functions the fake implements (the rest fail loudly).
-IMPLEMENTED = (
-    "getBotVariable",
-    "setBotVariable",
-    "getCurrentUserMessage",
-    "getDialogStarterIntent",
-    "setTriggerNextMessage",
-    "sendMessage",
-    "sendMessages",
-    "sendImmediateReply",
-    "setMessageDelay",
-    "getEnvVariable",
-    "getConversationId",
-    "getUserChannel",
-    "getLPEngagementAttribute",
-    "getLPAccountId",
-    "getUserPlatformId",
-    "getLPCustomerInfo",
-    "printDebugMessage",
-    "setBotTransferIntentbyDomain",
-    "setBotTransferIntentId",
-    "setBotTransferUserMessage",
-    "registerContextNamespace",
-    "deleteContextNamespace",
-    "setContextDataForConversation",
-    "getContextDataForConversation",
-    "deleteContextDataForConversation",
-    "setContextDataForUser",
-    "getContextDataForUser",
-    "deleteContextDataForUser",
-    "setGlobalContextData",
-    "getGlobalContextData",
-    "deleteGlobalContextData",
-)
 
 _SCOPES = {
     "conversation": ContextScope.CONVERSATION,
@@ -116,10 +83,6 @@ def _shared_loop() -> asyncio.AbstractEventLoop:
             threading.Thread(target=loop.run_forever, name="mini-racer", daemon=True).start()
             _LOOP = loop
         return _LOOP
-
-
-class JsUnsupportedError(UserError):
-    """Bot code called a botContext function that the simulator does not implement."""
 
 
 @dataclass(eq=False)
@@ -180,6 +143,7 @@ class JsRunner:
         self.max_memory = max_memory
         self.contexts: dict[tuple[str, str], _Context] = {}
         self.account_id = account_id
+        self.api = ContextApi(self)
         if install_hooks:
             self._install_hooks()
 
@@ -349,7 +313,7 @@ class JsRunner:
         results = dict(session.api_results)
         if api:
             results.update(api)
-        return {
+        state = {
             "now": self.cloud.clock.now().timestamp() * 1000,
             "vars": dict(session.variables),
             "api": _jsonable(results),
@@ -364,6 +328,8 @@ class JsRunner:
             "env": dict(session.bot.definition.environment),
             "context": self._context_snapshot(conv),
         }
+        self.api.state(conv, session, state)
+        return state
 
     def _context_snapshot(self, conv: Conversation) -> dict[str, dict[str, dict[str, Any]]]:
         store = self.context_store
@@ -394,6 +360,8 @@ class JsRunner:
         why = f'{phase} code of "{where}"'
         for effect in effects:
             op = effect["op"]
+            if self.api.apply(conv, session, effect, why, outcome.messages):
+                continue
             if op == "set":
                 session.set_variable(effect["name"], effect["value"], why)
             elif op == "api":
@@ -429,19 +397,6 @@ class JsRunner:
                 )
             elif op.startswith("ctx_"):
                 self._context_effect(conv, session, effect)
-            elif op == "unsupported":
-                name = effect["name"]
-                self._log(
-                    conv,
-                    EntryKind.ERROR,
-                    f"{bot}: {why} called botContext.{name}(), which the simulator does not"
-                    " implement",
-                    bot=bot,
-                )
-                raise JsUnsupportedError(
-                    f'bot "{bot}": {why} called botContext.{name}(), which the simulator does not'
-                    f" implement. Implemented functions: {', '.join(IMPLEMENTED)}"
-                )
 
     def _context_effect(
         self, conv: Conversation, session: BotSession, effect: dict[str, Any]

@@ -28,7 +28,7 @@ from simulator.files import (
     checked_json_loads,
     join_pairs,
 )
-from simulator.tenant import schema
+from simulator.tenant import export_intents, schema
 from simulator.tenant.files import MAX_FILE_BYTES, read_text, sibling_names
 from simulator.tenant.schema import Bot, BotRef, SourceFloat, SourceInt, Tenant
 
@@ -745,6 +745,12 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
             bot = load_export(target)
             if entry.name:
                 bot.name = entry.name
+            if entry.intents:
+                where = origin.file if origin else None
+                line = origin.line if origin else None
+                export_intents.attach_intents(
+                    bot, export_intents.resolve(entry.intents, base, tenant=where, line=line)
+                )
             # Errors found when the bot compiles point at the export, not the tenant.
             loaded.origins[("bot", bot.name)] = Origin(str(target), None)
             bots.append(bot)

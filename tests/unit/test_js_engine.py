@@ -84,7 +84,7 @@ def test_read_only_functions_see_the_conversation() -> None:
     )
     sim.say("run now")
     conv = sim.conversation()
-    assert _vars(sim)["p"] == (f"run now|{conv.id}|messaging|eu|null|11|null|null|sim-account|true")
+    assert _vars(sim)["p"] == (f"run now|{conv.id}|lp_web|eu|null|11|null|null|sim-account|true")
 
 
 def test_dialog_starter_intent_is_the_matched_intent() -> None:
@@ -240,9 +240,11 @@ def test_syntax_error_is_a_js_error() -> None:
     assert any("SyntaxError" in t for t in _entries(sim, EntryKind.ERROR))
 
 
-def test_unimplemented_function_fails_loudly() -> None:
-    sim = _bot("var loc = botContext.getUserLocation();")
-    with pytest.raises(JsUnsupportedError, match=r"botContext\.getUserLocation\(\)"):
+def test_unknown_function_fails_loudly_with_the_nearest_documented_names() -> None:
+    sim = _bot("var loc = botContext.getUserLocaton();")
+    with pytest.raises(
+        JsUnsupportedError, match=r'botContext\.getUserLocaton\(\).*did you mean "getUserLocation"'
+    ):
         sim.say("run")
 
 
