@@ -323,7 +323,9 @@ def test_hours_type_follows_the_virtual_clock_in_the_time_zone() -> None:
         f'[botContext.getHoursType({HOURS}, "America/Los_Angeles"),'
         f' botContext.getHoursType({HOURS}, "Europe/Paris")]'
     )
-    sim = _sim(code)
+    # On chat: a messaging connector would ignore a message after a 4-day gap (C1,
+    # maxConsumerMessageDelay), and the code would not run again.
+    sim = _sim(code, channel="chat")
     sim.say("run")
     assert json.loads(_var(sim, "out")) == ["AFTER_HOURS", "REG_HOURS"]
     sim.advance(timedelta(days=4))  # Friday 10:00 in Paris: the later, day-specific entry wins
