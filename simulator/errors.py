@@ -85,6 +85,10 @@ class StepError(UserError):
     """A feature step cannot be understood or its argument is malformed."""
 
 
+class ChoiceNotOfferedError(UserError):
+    """The consumer tapped a choice (or typed a choice number) the bot did not offer (R1)."""
+
+
 class ExpectationFailed(AssertionError):
     """A Then step did not hold; the message says what was expected and what happened."""
 

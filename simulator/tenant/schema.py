@@ -125,6 +125,49 @@ class AgentTransfer(Model):
     message_to_user: str | None = None
 
 
+def _choice_from_text(value: Any) -> Any:
+    """A choice written as plain text is its own title and value."""
+    return {"title": value} if isinstance(value, str) else value
+
+
+class ChoiceSpec(Model):
+    """A quick reply or button: its label, what tapping it does and what it sends back (R1)."""
+
+    title: str
+    value: str | None = Field(
+        default=None,
+        description="Sent to the bot when tapped (payload/callback); the title if absent.",
+    )
+    type: Literal["postback", "text", "publish_text", "link"] | None = Field(
+        default=None,
+        description="postback (button callback), text (quick reply), publish_text or link;"
+        " the default is text for quick replies, postback for buttons.",
+    )
+    url: str | None = Field(default=None, description="The URL a link button opens.")
+
+
+Choices = list[Annotated[ChoiceSpec, BeforeValidator(_choice_from_text)]]
+
+
+class CardSpec(Model):
+    """A structured tile: a card, or one card of a carousel."""
+
+    title: str = ""
+    subtitle: str = ""
+    image: str | None = None
+    link: str | None = Field(default=None, description="Item URL: opened by tapping the image.")
+    buttons: Choices = Field(default_factory=list)
+
+
+class ImageSpec(Model):
+    url: str
+    caption: str = ""
+
+
+def _image_from_text(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
 class Rule(Model):
     """A response rule of a question. Exactly one condition; rules run top to bottom."""
 
@@ -150,6 +193,10 @@ class Rule(Model):
         return self
 
 
+#: Interaction keys that make a message rich content (R2).
+RICH_KEYS = ("options", "quick_replies", "buttons", "choices", "cards", "structured", "image")
+
+
 class Interaction(Model):
     """One interaction of a dialog. Exactly one kind key (text, question, transfer, ...)."""
 
@@ -164,7 +211,32 @@ class Interaction(Model):
 
     text: str | None = None
     question: str | None = None
-    options: list[str] = Field(default_factory=list, description="Quick replies or buttons.")
+    options: list[str] = Field(
+        default_factory=list,
+        description="Quick replies whose title is also the value sent (shorthand for quick_replies).",
+    )
+    quick_replies: Choices = Field(default_factory=list, description="Quick reply chips (R1, R2).")
+    buttons: Choices = Field(
+        default_factory=list, description="Buttons of a Button question (R1, R2)."
+    )
+    choices: list[str] = Field(
+        default_factory=list, description="Answers of a Multiple Choice question."
+    )
+    choice_display: Literal["buttons", "quick_replies"] = Field(
+        default="buttons", description="How multiple choices show: buttons or quick reply chips."
+    )
+    list_style: Literal["numbers", "letters"] = Field(
+        default="numbers", description="List style of choices on text-only channels (SMS)."
+    )
+    cards: list[CardSpec] = Field(
+        default_factory=list, description="Structured tiles: one is a card, more a carousel."
+    )
+    structured: str | None = Field(
+        default=None,
+        description="LivePerson structured content JSON (a universal interaction); may use"
+        " {$botContext.x} and is parsed after variables are replaced.",
+    )
+    image: Annotated[ImageSpec, BeforeValidator(_image_from_text)] | None = None
     save_as: str | None = Field(default=None, description="Store the answer in this variable.")
     rules: list[Rule] = Field(default_factory=list)
     transfer: AgentTransfer | None = None
@@ -193,7 +265,16 @@ class Interaction(Model):
             )
         if self.rules and self.question is None:
             raise ValueError("rules belong to a question interaction")
+        rich = [k for k in RICH_KEYS if getattr(self, k)]
+        if rich and self.text is None and self.question is None:
+            raise ValueError(
+                f"{', '.join(rich)} belong to a text or question interaction (rich content, R2)"
+            )
         return self
+
+    @property
+    def has_rich_content(self) -> bool:
+        return any(getattr(self, k) for k in RICH_KEYS)
 
     @property
     def kind(self) -> str:
@@ -362,6 +443,12 @@ class ConnectorSettings(Model):
         validation_alias=_ms(
             "escalation_skill_id_on_stuck_conversation", "escalationSkillIdOnStuckConversation"
         ),
+    )
+    enable_button_text_on_postback: bool = Field(
+        default=False,
+        validation_alias=_ms("enable_button_text_on_postback", "enableButtonTextOnPostback"),
+        description="Messaging only: a tapped button shows its label, not its callback value"
+        " (the bot still gets the value; quick replies are not affected) (R1).",
     )
     escalation_message_on_stuck_conversation: str = Field(
         default="I'm having some trouble. Let me connect you with an agent.",
