@@ -300,7 +300,8 @@ def find_choice(title: str, content: Content) -> Choice | None:
 def parse_structured(raw: str) -> tuple[str, Content]:
     """Universal/structured content JSON -> (text, Content).
 
-    A ``carousel`` becomes a carousel of its cards; any other element (vertical or horizontal
+    A ``carousel`` becomes a carousel of its cards, a lone ``button`` a buttons message, a lone
+    ``image`` without a click action an image message; any other element (vertical or horizontal
     layout, button, image, text, map) becomes one card whose title is its first text element
     (or one tagged ``title``). A text that is not JSON, or JSON of an unknown shape, gives a
     content with an error line, so the transcript says what the bot sent instead of dropping it.
@@ -314,6 +315,9 @@ def parse_structured(raw: str) -> tuple[str, Content]:
     if data.get("type") == "carousel":
         cards = tuple(_card(e) for e in _elements(data))
         return "", Content("carousel", cards=cards)
+    if data.get("type") == "button":
+        choice = _choice(str(data.get("title", "")), _actions(data))
+        return "", Content("buttons", choices=() if choice is None else (choice,))
     if data.get("type") == "image" and not _actions(data):
         return "", Content(
             "image", image=str(data.get("url", "")), caption=str(data.get("caption", ""))

@@ -9,7 +9,16 @@ text-only channel (SMS) ``the consumer receives the text:`` checks the text vers
 
 from __future__ import annotations
 
-from simulator.errors import ExpectationFailed, StepError
+from pathlib import Path
+
+from simulator.cb_export import load_export
+from simulator.errors import (
+    ChoiceNotOfferedError,
+    CorpusUnavailable,
+    ExpectationFailed,
+    StepError,
+    did_you_mean,
+)
 from simulator.rich import BUTTON, QUICK_REPLY, Card, Choice, Content, text_version
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY, split_list
@@ -18,6 +27,10 @@ from simulator.transcript import Entry, EntryKind
 step = REGISTRY.step
 
 RICH = "Rich content and choices"
+SETUP = "Setting up the tenant"
+
+#: Where the compatibility corpus of real exports lives, next to the project.
+CORPUS = Path("..") / "shared" / "cb-exports"
 
 
 def _replies(sim: Simulator) -> list[Entry]:
@@ -72,6 +85,29 @@ def _titles(choices: list[Choice]) -> str:
     return ", ".join(f'"{c.title}"' for c in choices) or "nothing"
 
 
+# -- the corpus of real exports --------------------------------------------------------------
+@step(
+    "the corpus export {name}",
+    example='Given the corpus export "goBackBot.json"',
+    section=SETUP,
+)
+def corpus_export(sim: Simulator, name: str) -> None:
+    """Add the bot of a real Conversation Builder export of the shared corpus
+    (``../shared/cb-exports/`` next to the project). Without that folder the scenario is
+    skipped, with the reason; a file name not in it is an error naming the nearest files."""
+    folders = [(d / CORPUS).resolve() for d in sim.search_dirs]
+    folder = next((f for f in folders if f.is_dir()), None)
+    if folder is None:
+        raise CorpusUnavailable(
+            f"the shared export corpus is absent (looked for {folders[-1] if folders else CORPUS})"
+        )
+    path = folder / name
+    if not path.is_file():
+        known = sorted(p.name for p in folder.glob("*.json"))
+        raise StepError(f'no export "{name}" in {folder}: {did_you_mean(name, known)}')
+    sim.add_inline_bot(load_export(path).model_dump(mode="json", exclude_none=True))
+
+
 # -- the consumer acts --------------------------------------------------------------------
 @step(
     "the consumer taps {title}",
@@ -88,6 +124,26 @@ def consumer_taps(sim: Simulator, title: str) -> None:
     lists the offered ones."""
     sim.platform.consumer_taps(sim.conversation(), title)
     sim.settle()
+
+
+@step(
+    "tapping {title} fails with {message}",
+    example='Then tapping "Maybe" fails with "the bot offered \\"Yes\\", \\"No\\""',
+    section=RICH,
+)
+def tapping_fails(sim: Simulator, title: str, message: str) -> None:
+    """Tapping this title is refused (a choice not offered, R1) with an error containing this
+    text; nothing reaches the bot."""
+    try:
+        sim.platform.consumer_taps(sim.conversation(), title)
+    except ChoiceNotOfferedError as exc:
+        if message not in str(exc):
+            raise ExpectationFailed(
+                f'expected tapping "{title}" to fail with "{message}"; it failed with "{exc}"'
+            ) from None
+        return
+    sim.settle()
+    raise ExpectationFailed(f'expected tapping "{title}" to fail; the tap was sent')
 
 
 # -- what the bot offers ------------------------------------------------------------------
