@@ -125,8 +125,21 @@ class AgentTransfer(Model):
     message_to_user: str | None = None
 
 
+def _choice_text(value: Any) -> Any:
+    """A choice label: numbers become text; YAML's unquoted yes/no/on/off are refused, since
+    they arrive as true/false and would show as "True"."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "a choice is text: quote it (YAML reads unquoted Yes, No, On, Off as true/false)"
+        )
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 def _choice_from_text(value: Any) -> Any:
     """A choice written as plain text is its own title and value."""
+    value = _choice_text(value)
     return {"title": value} if isinstance(value, str) else value
 
 
@@ -219,7 +232,7 @@ class Interaction(Model):
     buttons: Choices = Field(
         default_factory=list, description="Buttons of a Button question (R1, R2)."
     )
-    choices: list[str] = Field(
+    choices: list[Annotated[str, BeforeValidator(_choice_text)]] = Field(
         default_factory=list, description="Answers of a Multiple Choice question."
     )
     choice_display: Literal["buttons", "quick_replies"] = Field(
