@@ -128,7 +128,7 @@ def consumer_taps(sim: Simulator, title: str) -> None:
 
 @step(
     "tapping {title} fails with {message}",
-    example='Then tapping "Maybe" fails with "the bot offered \\"Yes\\", \\"No\\""',
+    example='Then tapping "Maybe" fails with "the bot offered"',
     section=RICH,
 )
 def tapping_fails(sim: Simulator, title: str, message: str) -> None:
