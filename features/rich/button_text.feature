@@ -17,7 +17,7 @@ Feature: enableButtonTextOnPostback shows the label while the bot still gets the
     And the consumer says "sizes"
     And the consumer taps "Large"
     Then the consumer's message shows "Large" and sends "size-l"
-    And getButtonPayload returns "size-l"
+    And the button payload is "size-l"
     And the bot replies "You chose size-l."
 
   @r1

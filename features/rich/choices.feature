@@ -26,8 +26,7 @@ Feature: Quick replies, buttons and multiple choice are structured, and the cons
     And the choice "Size guide" opens "https://shop.example/sizes"
     When the consumer taps "Large"
     Then the consumer's message shows "size-l" and sends "size-l"
-    And getButtonPayload returns "size-l"
-    And bot "Shop" has variable "payload" set to "size-l"
+    And the button payload is "size-l"
     And the bot replies "You chose size-l."
 
   @r1
@@ -39,11 +38,11 @@ Feature: Quick replies, buttons and multiple choice are structured, and the cons
     And the bot offers buttons "Small", "Large", "Size guide"
 
   @r1
-  Scenario: A typed answer is not a tap: getButtonPayload is empty
+  Scenario: A typed answer is not a tap: the button payload is empty
     When the consumer opens a conversation with bot "Shop"
     And the consumer says "sizes"
     And the consumer says "size-s"
-    Then getButtonPayload returns ""
+    Then the button payload is ""
     And the bot replies "You chose size-s."
 
   @r2

@@ -105,7 +105,6 @@ __sim.impl = {
     __sim.record({ op: "set", name: name, value: text });
   },
   getCurrentUserMessage: function () { return __sim.state.userMessage; },
-  getButtonPayload: function () { return __sim.state.buttonPayload; },
   getDialogStarterIntent: function () { return __sim.state.intent; },
   setTriggerNextMessage: function (name) { __sim.record({ op: "trigger", name: String(name) }); },
   sendMessage: function (text) { __sim.record({ op: "send", text: __sim.asText(text) }); },

@@ -362,18 +362,17 @@ def consumer_message_shows(sim: Simulator, shown: str, value: str) -> None:
 
 
 @step(
-    "getButtonPayload returns {value}",
-    example='Then getButtonPayload returns "order-42"',
+    "the button payload is {value}",
+    example='Then the button payload is "order-42"',
     section=RICH,
 )
 def button_payload(sim: Simulator, value: str) -> None:
-    """What ``botContext.getButtonPayload()`` gives the current bot for the consumer's last
-    message: the tapped button's callback value ("" for a typed message)."""
+    """The value of the choice the consumer tapped (or typed the number of) for the current
+    bot's last message, "" for a typed message: what the bot session exposes as
+    ``button_payload`` for ``botContext.getButtonPayload()`` (R1)."""
     conv = sim.conversation()
     bot = conv.bot
     session = conv.sessions.get(bot) if bot is not None else None
     actual = session.button_payload if session is not None else None
     if (actual or "") != value:
-        raise ExpectationFailed(
-            f'expected getButtonPayload() to return "{value}"; it returns "{actual or ""}"'
-        )
+        raise ExpectationFailed(f'expected the button payload "{value}"; it is "{actual or ""}"')
