@@ -86,3 +86,19 @@ Feature: Rich content of the real Conversation Builder exports is structured (R1
     When the consumer says "2"
     Then the consumer's message shows "2" and sends "Structured content"
     And the transcript contains "by rule structured content"
+
+  @r1 @r2
+  Scenario: The dynamic button demo builds a universal card from an API result in JavaScript
+    Given the corpus export "dynamic-button-bot.json"
+    And the integration "Buttons" returns:
+      """
+      {"buttons": [{"label": "One", "payload": "one"}, {"label": "Two", "payload": "two"}]}
+      """
+    When the consumer opens a conversation with bot "dynamic-button-demo"
+    And the consumer says "hi"
+    And the consumer says "2"
+    Then the bot shows a card titled "You've selected 2 button(s)" with buttons "One", "Two"
+    And the choice "Two" sends "two"
+    When the consumer taps "Two"
+    Then the consumer's message shows "two" and sends "two"
+    And the bot offers quick replies "Yes", "No"
