@@ -336,6 +336,8 @@ class _Exporter:
             ext["options"] = list(i.options)
         if i.text is not None:
             ext["statement"] = True
+        if text and kind in ("UNIVERSAL", "STRUCTURED", "IMAGE"):
+            ext["text"] = text  # these types carry no message text in Conversation Builder
 
     def _rule(self, dialog: Dialog, rule: Rule, ids: dict[str, str]) -> dict[str, Any]:
         conditions: list[dict[str, Any]]

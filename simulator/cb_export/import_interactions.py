@@ -56,9 +56,11 @@ class InteractionImport(ImporterBase):
         elif kind == "API_INTEGRATION":
             out["integration"] = self.integration_name(m, content)
         elif kind in TEXT_TYPES or (kind in QUESTION_TYPES):
-            text = content_text(r, kind, tiles, m.where)
-            rich = rich_fields(r, kind, d, tiles, m.where)
             ext = r.opt_obj(d.get(EXTENSION), f"{m.where}.{EXTENSION}")
+            text = r.text(ext.get("text"), f"{m.where}.{EXTENSION}.text") or content_text(
+                r, kind, tiles, m.where
+            )
+            rich = rich_fields(r, kind, d, tiles, m.where)
             if ext.get("statement") is True:
                 is_question = False
             if (is_question or has_conditions) and ext.get("statement") is not True:

@@ -262,3 +262,25 @@ def test_every_rich_interaction_of_the_corpus_imports_structured() -> None:
         again = parse_export(json.dumps(export_bot(bot))).bot
         assert again == bot
     assert rich == 44
+
+
+def test_hand_written_rich_content_round_trips_through_the_exporter() -> None:
+    sim = Simulator()
+    sim.load(SHOP)
+    bot = sim.platform.world.bots["Shop"].definition
+    exported = export_bot(bot)
+    kinds = {
+        m["name"]: m["interactionType"]
+        for m in exported["conversationMessage"]
+        if m["interactionType"] not in ("TEXT", "TEXT_QUESTION", "DIALOG_STARTER")
+    }
+    assert sorted(set(kinds.values())) == [
+        "BUTTON",
+        "IMAGE",
+        "MULTIPLE_CHOICE_QUESTION",
+        "QUICK_REPLY",
+        "STRUCTURED",
+        "UNIVERSAL",
+    ]
+    again = parse_export(json.dumps(exported)).bot
+    assert again.dialogs == bot.dialogs
