@@ -97,6 +97,15 @@ class StepError(UserError):
     """A feature step cannot be understood or its argument is malformed."""
 
 
+class CorpusUnavailable(SimulatorError):
+    """The shared export corpus (``../shared/cb-exports``) is absent: the scenario is skipped,
+    not failed (the plugin turns this into a skip with the message as its reason)."""
+
+
+class ChoiceNotOfferedError(UserError):
+    """The consumer tapped a choice (or typed a choice number) the bot did not offer (R1)."""
+
+
 class ExpectationFailed(AssertionError):
     """A Then step did not hold; the message says what was expected and what happened."""
 

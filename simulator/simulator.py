@@ -166,11 +166,13 @@ class Simulator:
     ) -> Conversation:
         """Open a conversation; ``consumer`` (a previous conversation's profile) makes it the
         same consumer coming back, otherwise a new seeded profile is drawn."""
+        # SMS is a messaging channel that shows text only (R2): rich content as its text version.
+        text_only = channel.lower() == "sms"
         try:
-            chan = Channel(channel.lower())
+            chan = Channel.MESSAGING if text_only else Channel(channel.lower())
         except ValueError:
             raise StepError(
-                f'unknown channel "{channel}": expected "chat" or "messaging"'
+                f'unknown channel "{channel}": expected "chat", "messaging" or "sms"'
             ) from None
         if consumer is None:
             fake = self.faker
@@ -180,6 +182,13 @@ class Simulator:
         conv = self.platform.open_conversation(
             channel=chan, consumer=consumer, bot=bot, skill=skill
         )
+        if text_only:
+            conv.text_only = True
+            self.platform.log(
+                conv,
+                EntryKind.CONVERSATION,
+                "text-only channel (SMS): rich content is sent as its text version (R2)",
+            )
         self.conversations.append(conv)
         self.current = conv
         self.settle()

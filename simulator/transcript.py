@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from simulator.clock import format_elapsed
+from simulator.rich import Content, render_lines
 
 
 class EntryKind(StrEnum):
@@ -54,7 +55,8 @@ class Entry:
 
         stamp = format_elapsed(timedelta(milliseconds=self.elapsed_ms))
         if self.kind in (EntryKind.BOT, EntryKind.AGENT):
-            line = f"{stamp}  {self.actor}: {self.text}"
+            # A rich message without text (a card, an image) has nothing after the colon.
+            line = f"{stamp}  {self.actor}:" + (f" {self.text}" if self.text else "")
         elif self.kind is EntryKind.CONSUMER:
             line = f"{stamp}  consumer: {self.text}"
         else:
@@ -62,6 +64,14 @@ class Entry:
         note = self.details.get("note")
         if note:
             line += f"  [{note}]"
+        content = self.details.get("content")
+        if isinstance(content, dict):
+            # Rich content (R2): its structure, or the text version a text-only channel sent.
+            version = self.details.get("text_version")
+            for extra in render_lines(
+                self.text, content, version if isinstance(version, str) else None
+            ):
+                line += "\n" + extra
         return line
 
     def to_json(self) -> dict[str, Any]:
@@ -239,6 +249,19 @@ class Transcript:
 
     def render(self) -> str:
         return "\n".join(self._lines())
+
+    def last_offer(self) -> Content | None:
+        """The rich content of the latest bot message that offers choices (R1, R2): what the
+        consumer can tap now (earlier choices count as scrolled away)."""
+        for entry in reversed(self.entries):
+            if entry.kind is not EntryKind.BOT:
+                continue
+            raw = entry.details.get("content")
+            if isinstance(raw, dict):
+                content = Content.from_json(raw)
+                if content.offered():
+                    return content
+        return None
 
     def to_json(self) -> str:
         return json.dumps(

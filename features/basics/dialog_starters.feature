@@ -44,7 +44,8 @@ Feature: Dialog starters, fallback and variables
   Scenario: After the fallback the consumer returns to the open question
     When the consumer opens a conversation with bot "Savings"
     And the consumer says "open a savings account"
-    Then the bot replies "Which kind of savings account would you like? [Regular | Gold]"
+    Then the bot replies "Which kind of savings account would you like?"
+    And the bot offers quick replies "Regular", "Gold"
     When the consumer says "xyzzy"
     Then the bot replies "The savings bot did not understand."
     When the consumer says "Gold"

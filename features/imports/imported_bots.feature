@@ -9,7 +9,8 @@ Feature: Bots imported from Conversation Builder exports
     When the consumer opens a conversation with bot "Escalator"
     And the consumer says "hello"
     Then the bot replies "Hello! I am the Escalator bot."
-    And the bot replies "Do you want your orders or an agent? [Orders | Agent]"
+    And the bot replies "Do you want your orders or an agent?"
+    And the bot offers quick replies "Orders", "Agent"
     And dialog "Welcome" started by pattern "hello"
 
   Scenario: A failed escalation reaches the dialog that catches __agent_escalation_failed__

@@ -14,8 +14,9 @@ Feature: Manual transfers with the Agent Transfer interaction
       """
       Routing: Let me get our savings specialist.
       Routing: Transferring you to Savings now.
-      Savings: Which kind of savings account would you like? [Regular | Gold]
+      Savings: Which kind of savings account would you like?
       """
+    And the bot offers quick replies "Regular", "Gold"
 
   @t1 @t5
   Scenario: A human agent of the skill takes the conversation

@@ -16,6 +16,17 @@ from typing import Any, Protocol
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
 from simulator.bots.variables import condition_holds, render, walk
 from simulator.nlu import IntentScore, MatchLevel, level_for
+from simulator.rich import (
+    BUTTON,
+    LINK,
+    POSTBACK,
+    QUICK_REPLY,
+    TEXT,
+    Card,
+    Choice,
+    Content,
+    parse_structured,
+)
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
     LP_CLOSECONVERSATION,
@@ -23,7 +34,9 @@ from simulator.tenant.schema import (
     AgentTransfer,
     ApiIntegration,
     BotTransferContext,
+    ChoiceSpec,
     EscalationIntegration,
+    Interaction,
 )
 from simulator.transcript import EntryKind
 
@@ -42,7 +55,8 @@ class Say:
     delay_ms: int
     dialog: str
     interaction: str
-    options: tuple[str, ...] = ()
+    #: Rich content (quick replies, buttons, cards...) sent with the text (R2).
+    content: Content | None = None
 
 
 @dataclass
@@ -179,6 +193,9 @@ class BotSession:
         self.last_consumer_activity: datetime = host.now()
         #: Platform values texts may name, such as ``{$location.city}`` (simulator.consumer).
         self.system_lookup: Callable[[str], Any] | None = None
+        #: The callback value of the button the consumer tapped for the message being handled,
+        #: None for a typed message (``getButtonPayload`` reads it, R1).
+        self.button_payload: str | None = None
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -568,10 +585,22 @@ class BotSession:
 
     def _code(self, code: str, phase: str, where: str, turn: Turn) -> None:
         for message in self.host.run_code(self, code, phase, where):
-            # Quick replies sent from code ride on the message (js.context_api.CodeMessage).
-            options = tuple(getattr(message, "options", ()))
+            # Quick replies sent from code ride on the message (js.context_api.CodeMessage):
+            # structured like an interaction's own, so tapping one sends its payload (R1).
+            replies = tuple(getattr(message, "quick_replies", ()))
+            content = (
+                Content(
+                    "quick_replies",
+                    tuple(
+                        Choice(r["title"], QUICK_REPLY, TEXT, r.get("payload") or r["title"])
+                        for r in replies
+                    ),
+                )
+                if replies
+                else None
+            )
             turn.actions.append(
-                Say(str(message), turn.delay_ms, self.current_dialog or "-", where, options)
+                Say(str(message), turn.delay_ms, self.current_dialog or "-", where, content)
             )
 
     def _walk(self, dialog: CompiledDialog, index: int | None, turn: Turn) -> None:
@@ -670,14 +699,14 @@ class BotSession:
                 return None
             else:
                 text = self.render(d.text, inter.name)
-                turn.actions.append(
-                    Say(text, turn.delay_ms, dialog.name, inter.name, tuple(d.options))
-                )
+                text, content = self._rich(d, text, inter.name)
+                turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
             return self._next_index(dialog, inter, d.next, turn)
         if kind == "question":
             assert d.question is not None
             text = self.render(d.question, inter.name)
-            turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, tuple(d.options)))
+            text, content = self._rich(d, text, inter.name)
+            turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
             self.pending = Pending(dialog, inter.index)
             return "wait"
         if kind == "transfer":
@@ -779,6 +808,55 @@ class BotSession:
                 Say(DEFAULT_API_FAILURE_TEXT, turn.delay_ms, dialog.name, inter.name)
             )
         return self._next_index(dialog, inter, inter.definition.next, turn)
+
+    def _rich(self, d: Interaction, text: str, where: str) -> tuple[str, Content | None]:
+        """The interaction's rich content with variables replaced in every label and value."""
+        if not d.has_rich_content:
+            return text, None
+        if d.structured is not None:
+            extra, content = parse_structured(self.render(d.structured, where))
+            return (text or extra), content
+        cards = tuple(
+            Card(
+                title=self.render(c.title, where),
+                subtitle=self.render(c.subtitle, where),
+                images=(self.render(c.image, where),) if c.image else (),
+                buttons=tuple(self._choice(b, BUTTON, where) for b in c.buttons),
+                link=self.render(c.link, where) if c.link else None,
+            )
+            for c in d.cards
+        )
+        choices: list[Choice] = [
+            *(self._choice(ChoiceSpec(title=o), QUICK_REPLY, where) for o in d.options),
+            *(self._choice(q, QUICK_REPLY, where) for q in d.quick_replies),
+            *(self._choice(b, BUTTON, where) for b in d.buttons),
+        ]
+        kind = QUICK_REPLY if d.choice_display == "quick_replies" else BUTTON
+        for answer in d.choices:
+            title = self.render(answer, where)
+            choices.append(Choice(title, kind, TEXT, title))
+        if d.choices:
+            ctype = "multiple_choice"
+        elif d.cards:
+            ctype = "card" if len(d.cards) == 1 else "carousel"
+        elif d.image is not None:
+            ctype = "image"
+        elif d.buttons:
+            ctype = "buttons"
+        else:
+            ctype = "quick_replies"
+        image = None if d.image is None else self.render(d.image.url, where)
+        caption = "" if d.image is None else self.render(d.image.caption, where)
+        return text, Content(ctype, tuple(choices), cards, image, caption, d.list_style)
+
+    def _choice(self, spec: ChoiceSpec, kind: str, where: str) -> Choice:
+        title = self.render(spec.title, where)
+        ctype = spec.type or (TEXT if kind == QUICK_REPLY else POSTBACK)
+        value = title if spec.value is None else self.render(spec.value, where)
+        url = None if spec.url is None else self.render(spec.url, where)
+        if ctype == LINK:
+            return Choice(title, kind, LINK, "", url or value)
+        return Choice(title, kind, ctype, value, url)
 
     def _escalate(
         self,

@@ -16,6 +16,7 @@ from simulator.tenant.schema import (
     BLANK_MESSAGE,
     ApiIntegration,
     Bot,
+    ChoiceSpec,
     Dialog,
     DialogType,
     Interaction,
@@ -211,19 +212,13 @@ class _Exporter:
             "userInputRequired": False,
         }
         ext: dict[str, Any] = {}
-        if i.text is not None:
+        if (i.text is not None or i.question is not None) and i.has_rich_content:
+            self._rich(message, i, ext)
+        elif i.text is not None:
             message["interactionType"] = "TEXT"
             message["content"] = _content("TEXT", [{"text": i.text}])
-            if i.options:
-                ext["options"] = list(i.options)
         elif i.question is not None:
-            if i.options:
-                message["interactionType"] = "QUICK_REPLY"
-                message["quickReplies"] = [
-                    {"type": "text", "title": o, "payload": o} for o in i.options
-                ]
-            else:
-                message["interactionType"] = "TEXT_QUESTION"
+            message["interactionType"] = "TEXT_QUESTION"
             message["content"] = _content(message["interactionType"], [{"text": i.question}])
         elif i.transfer is not None:
             t = i.transfer
@@ -292,6 +287,71 @@ class _Exporter:
         if ext:
             message[EXTENSION] = ext
         return message
+
+    def _rich(self, message: dict[str, Any], i: Interaction, ext: dict[str, Any]) -> None:
+        """Rich content back in Conversation Builder's shapes (the inverse of ``rich_fields``)."""
+        text = i.text if i.text is not None else i.question or ""
+        tile: dict[str, Any] = {"text": text} if text else {}
+        if i.structured is not None:
+            kind = "UNIVERSAL"
+            tile = {"universalWidget": {"leMessageJson": i.structured}}
+        elif i.cards:
+            kind = "STRUCTURED"
+        elif i.image is not None:
+            kind = "IMAGE"
+            tile = {"url": i.image.url, **({"caption": i.image.caption} if i.image.caption else {})}
+        elif i.choices:
+            kind = "MULTIPLE_CHOICE_QUESTION"
+            tile["multipleChoice"] = {
+                "multipleChoices": list(i.choices),
+                "displayChoice": "QUICK_REPLY" if i.choice_display == "quick_replies" else "BUTTON",
+                "textStyle": "LETTERS" if i.list_style == "letters" else "NUMBERS",
+            }
+        elif i.buttons:
+            kind = "BUTTON"
+        else:
+            kind = "QUICK_REPLY"
+        message["interactionType"] = kind
+        message["userInputRequired"] = i.question is not None
+        if i.cards:
+            tiles = [
+                {
+                    **{
+                        k: v
+                        for k, v in (
+                            ("title", c.title),
+                            ("subTitle", c.subtitle),
+                            ("image", c.image),
+                            ("imageClickUrl", c.link),
+                        )
+                        if v
+                    },
+                    "buttons": [_button(b) for b in c.buttons],
+                    "quickReplyList": [],
+                }
+                for c in i.cards
+            ]
+            message["content"] = {
+                "contentType": "STATIC",
+                "results": {"type": kind, "tile": {"tileData": tiles}},
+            }
+        else:
+            message["content"] = _content(kind, [tile])
+            if i.buttons:
+                message["content"]["results"]["tile"]["tileData"][0]["buttons"] = [
+                    _button(b) for b in i.buttons
+                ]
+        quick = [*(ChoiceSpec(title=o) for o in i.options), *i.quick_replies]
+        if quick:
+            message["quickReplies"] = [
+                {"type": "text", "title": q.title, "payload": q.value or q.title} for q in quick
+            ]
+        if i.options:
+            ext["options"] = list(i.options)
+        if i.text is not None:
+            ext["statement"] = True
+        if text and kind in ("UNIVERSAL", "STRUCTURED", "IMAGE"):
+            ext["text"] = text  # these types carry no message text in Conversation Builder
 
     def _rule(self, dialog: Dialog, rule: Rule, ids: dict[str, str]) -> dict[str, Any]:
         conditions: list[dict[str, Any]]
@@ -362,6 +422,12 @@ class _Exporter:
         if target in ("next", "close_conversation", "close_dialog"):
             return {"name": "INTERACTION", "value": target}
         return {"name": "INTERACTION", "value": ids.get(target, target)}
+
+
+def _button(b: ChoiceSpec) -> dict[str, Any]:
+    if b.type == "link":
+        return {"name": b.title, "type": "web_url", "callback": b.url or b.value or ""}
+    return {"name": b.title, "type": "postback", "callback": b.value or b.title}
 
 
 def _content(kind: str, tiles: list[dict[str, Any]]) -> dict[str, Any]:

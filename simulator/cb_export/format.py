@@ -10,8 +10,8 @@ QUESTION_TYPES = frozenset(
     {"TEXT_QUESTION", "QUICK_REPLY", "MULTIPLE_CHOICE_QUESTION", "BUTTON", "STRUCTURED"}
 )
 
-#: Statement types shown as text (a universal tile shows its JSON; structured its title).
-TEXT_TYPES = frozenset({"TEXT", "UNIVERSAL", "STRUCTURED", "BUTTON"})
+#: Statement types that become text interactions, with rich content where they carry it (R2).
+TEXT_TYPES = frozenset({"TEXT", "UNIVERSAL", "STRUCTURED", "BUTTON", "IMAGE"})
 
 #: ``integrationType`` of a responder that is a LivePerson Agent Escalation integration.
 ESCALATION_RESPONDER = "LIVEPERSON_AGENT_ESCALATION"

@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.cb_export.format import EXTENSION, QUESTION_TYPES, TEXT_TYPES
 from simulator.cb_export.import_base import ImporterBase
-from simulator.cb_export.import_questions import content_text, reply_options
+from simulator.cb_export.import_questions import content_text, rich_fields
 from simulator.cb_export.reader import Group
 from simulator.tenant.schema import BLANK_MESSAGE
 
@@ -56,15 +56,26 @@ class InteractionImport(ImporterBase):
         elif kind == "API_INTEGRATION":
             out["integration"] = self.integration_name(m, content)
         elif kind in TEXT_TYPES or (kind in QUESTION_TYPES):
-            text = content_text(r, kind, tiles, m.where)
-            options = reply_options(r, kind, d, tiles, m.where)
-            if options:
-                out["options"] = options
-            if is_question or has_conditions:
+            ext = r.opt_obj(d.get(EXTENSION), f"{m.where}.{EXTENSION}")
+            text = r.text(ext.get("text"), f"{m.where}.{EXTENSION}.text") or content_text(
+                r, kind, tiles, m.where
+            )
+            rich = rich_fields(r, kind, d, tiles, m.where)
+            if ext.get("statement") is True:
+                is_question = False
+            if (is_question or has_conditions) and ext.get("statement") is not True:
                 out["question"] = text
                 is_question = True
             else:
-                out["text"] = text or BLANK_MESSAGE
+                out["text"] = text or ("" if rich else BLANK_MESSAGE)
+            out.update(rich)
+            if "options" in ext:
+                # Hand-written ``options`` exported as quick replies: read back as written.
+                plain = set(r.texts(ext["options"], f"{m.where}.{EXTENSION}.options"))
+                rest = [q for q in rich.get("quick_replies", []) if q["title"] not in plain]
+                out.pop("quick_replies", None)
+                if rest:
+                    out["quick_replies"] = rest
         else:
             out["unsupported"] = kind
         if is_question and "question" in out:

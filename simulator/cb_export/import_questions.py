@@ -189,50 +189,118 @@ class QuestionImport(ImporterBase):
 
 
 def content_text(r: Reader, kind: str, tiles: list[dict[str, Any]], where: str) -> str:
+    """The message text of text-like tiles (structured tiles, universal JSON and images carry
+    no message text: they become rich content, see ``rich_fields``)."""
+    if kind in ("UNIVERSAL", "STRUCTURED", "IMAGE"):
+        return ""
     parts: list[str] = []
     for i, tile in enumerate(tiles):
-        at = f"{where}.tileData[{i}]"
+        text = r.text(tile.get("text"), f"{where}.tileData[{i}].text")
+        if text:
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def _choice(r: Reader, raw: Any, where: str, *, button: bool) -> dict[str, Any] | None:
+    """A CB quick reply (title, payload) or button (name, type, callback) -> a choice (R1)."""
+    c = r.obj(raw, where)
+    title = r.text(
+        c.get("name") if button else c.get("title"), where + (".name" if button else ".title")
+    )
+    if title is None:
+        title = r.text(c.get("title"), where + ".title")
+    if not title:
+        return None
+    out: dict[str, Any] = {"title": title}
+    if button:
+        value = r.text(c.get("callback"), where + ".callback")
+        kind = (r.text(c.get("type"), where + ".type") or "postback").lower()
+        if kind == "web_url":
+            out["type"] = "link"
+            out["url"] = value or ""
+            return out
+        if value is not None and value != title:
+            out["value"] = value
+        return out
+    value = r.text(c.get("payload"), where + ".payload")
+    if value and value != title:
+        out["value"] = value
+    return out
+
+
+def rich_fields(
+    r: Reader, kind: str, d: dict[str, Any], tiles: list[dict[str, Any]], where: str
+) -> dict[str, Any]:
+    """The rich content of a message as tenant keys (R2): ``quick_replies``, ``buttons``,
+    ``choices`` (+ ``choice_display``, ``list_style``), ``cards``, ``structured``, ``image``.
+
+    QUICK_REPLY ``quickReplies[]`` (title, payload); BUTTON ``buttons[]`` (name, type postback
+    or web_url, callback); MULTIPLE_CHOICE_QUESTION ``multipleChoice`` (choices, displayChoice
+    BUTTON or QUICK_REPLY, textStyle NUMBERS or LETTERS); STRUCTURED tiles (title, subTitle,
+    image, buttons) as cards; UNIVERSAL ``leMessageJson`` kept as text (it may hold
+    ``{$botContext.x}`` and is parsed when sent); IMAGE ``url``.
+    """
+    out: dict[str, Any] = {}
+    quick: list[dict[str, Any]] = []
+    for i, raw in enumerate(r.lst(d.get("quickReplies"), f"{where}.quickReplies")):
+        choice = _choice(r, raw, f"{where}.quickReplies[{i}]", button=False)
+        if choice is not None:
+            quick.append(choice)
+    buttons: list[dict[str, Any]] = []
+    choices: list[str] = []
+    cards: list[dict[str, Any]] = []
+    for t_index, tile in enumerate(tiles):
+        at = f"{where}.tileData[{t_index}]"
+        tile_buttons = [
+            b
+            for i, raw in enumerate(r.lst(tile.get("buttons"), f"{at}.buttons"))
+            if (b := _choice(r, raw, f"{at}.buttons[{i}]", button=True)) is not None
+        ]
+        for i, raw in enumerate(r.lst(tile.get("quickReplyList"), f"{at}.quickReplyList")):
+            choice = _choice(r, raw, f"{at}.quickReplyList[{i}]", button=False)
+            if choice is not None:
+                quick.append(choice)
+        if kind == "STRUCTURED":
+            card: dict[str, Any] = {}
+            for key, name in (("title", "title"), ("subTitle", "subtitle"), ("image", "image")):
+                value = r.text(tile.get(key), f"{at}.{key}")
+                if value:
+                    card[name] = value
+            link = r.text(tile.get("imageClickUrl") or tile.get("itemUrl"), f"{at}.imageClickUrl")
+            if link:
+                card["link"] = link
+            card["buttons"] = tile_buttons
+            cards.append(card)
+        else:
+            buttons += tile_buttons
         if kind == "UNIVERSAL":
             widget = r.opt_obj(tile.get("universalWidget"), f"{at}.universalWidget")
             value = r.text(widget.get("leMessageJson"), f"{at}.universalWidget.leMessageJson")
             if value:
-                parts.append(value)
-            continue
-        text = r.text(tile.get("text"), f"{at}.text")
-        if text:
-            parts.append(text)
-        elif kind == "STRUCTURED":
-            for key in ("title", "subTitle"):
-                value = r.text(tile.get(key), f"{at}.{key}")
-                if value:
-                    parts.append(value)
-    return "\n".join(parts)
-
-
-def reply_options(
-    r: Reader, kind: str, d: dict[str, Any], tiles: list[dict[str, Any]], where: str
-) -> list[str]:
-    options: list[str] = []
-    for i, raw in enumerate(r.lst(d.get("quickReplies"), f"{where}.quickReplies")):
-        q = r.obj(raw, f"{where}.quickReplies[{i}]")
-        title = r.text(q.get("title"), f"{where}.quickReplies[{i}].title")
-        if title:
-            options.append(title)
-    for t_index, tile in enumerate(tiles):
-        at = f"{where}.tileData[{t_index}]"
-        for i, raw in enumerate(r.lst(tile.get("buttons"), f"{at}.buttons")):
-            b = r.obj(raw, f"{at}.buttons[{i}]")
-            title = r.text(b.get("name") or b.get("title"), f"{at}.buttons[{i}].name")
-            if title:
-                options.append(title)
-        for i, raw in enumerate(r.lst(tile.get("quickReplyList"), f"{at}.quickReplyList")):
-            if isinstance(raw, dict):
-                title = r.text(raw.get("title"), f"{at}.quickReplyList[{i}].title")
-                if title:
-                    options.append(title)
-        choice = r.opt_obj(tile.get("multipleChoice"), f"{at}.multipleChoice")
-        options += [
-            c.strip()
-            for c in r.texts(choice.get("multipleChoices"), f"{at}.multipleChoice.multipleChoices")
-        ]
-    return options
+                out["structured"] = value
+        if kind == "IMAGE":
+            url = r.text(tile.get("url"), f"{at}.url")
+            if url:
+                caption = r.text(tile.get("caption"), f"{at}.caption")
+                out["image"] = {"url": url, "caption": caption} if caption else url
+        mc = r.opt_obj(tile.get("multipleChoice"), f"{at}.multipleChoice")
+        if mc:
+            choices += [
+                c.strip()
+                for c in r.texts(mc.get("multipleChoices"), f"{at}.multipleChoice.multipleChoices")
+            ]
+            display = r.text(mc.get("displayChoice"), f"{at}.multipleChoice.displayChoice")
+            if (display or "").upper() == "QUICK_REPLY":
+                out["choice_display"] = "quick_replies"
+            style = r.text(mc.get("textStyle"), f"{at}.multipleChoice.textStyle")
+            if (style or "").upper() == "LETTERS":
+                out["list_style"] = "letters"
+    if quick:
+        out["quick_replies"] = quick
+    if buttons:
+        out["buttons"] = buttons
+    if choices:
+        out["choices"] = choices
+    if cards:
+        out["cards"] = cards
+    return out

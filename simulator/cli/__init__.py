@@ -205,9 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--skill", metavar="ID", help="open the conversation on this skill")
     chat.add_argument(
         "--channel",
-        choices=["chat", "messaging"],
+        choices=["chat", "messaging", "sms"],
         default="messaging",
-        help="channel of the conversation (default messaging)",
+        help="channel of the conversation (default messaging; sms shows text only)",
     )
     chat.add_argument("--seed", type=_positive_int, metavar="N", help="seed of random choices")
 

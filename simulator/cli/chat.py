@@ -21,10 +21,11 @@ from typing import TextIO
 from simulator.cli.chat_help import CHAT_HELP as HELP
 from simulator.clock import parse_duration
 from simulator.errors import SimulatorError, UserError
+from simulator.rich import INDENT, Content
 from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps.registry import REGISTRY
 from simulator.timefreeze import frozen_at
-from simulator.transcript import EntryKind
+from simulator.transcript import Entry, EntryKind
 
 #: Step kinds, which decide the keyword (Given / When / Then, or And for a repeat).
 SETUP, ACTION, CHECK, COMMENT = "setup", "action", "check", "comment"
@@ -128,6 +129,7 @@ class ChatSession:
             "context": self.cmd_context,
             "transcript": self.cmd_transcript,
             "save": self.cmd_save,
+            "say": self.cmd_say,
             "help": self.cmd_help,
             "quit": self.cmd_quit,
             "exit": self.cmd_quit,
@@ -153,6 +155,9 @@ class ChatSession:
                     continue
                 prefix = f"[{conv.id}] " if many else ""
                 self.say(prefix + entry.render())
+                numbered = _numbered_choices(entry, conv.text_only)
+                if numbered:
+                    self.say(prefix + numbered)
                 if conv is not current:
                     continue
                 if entry.kind is EntryKind.BOT:
@@ -210,6 +215,26 @@ class ChatSession:
         return True
 
     def consumer_says(self, text: str) -> None:
+        conv = self.sim.conversation()
+        offer = conv.transcript.last_offer()
+        if text.isdigit() and offer is not None and not conv.text_only:
+            # Pick a choice by the number printed next to it (R1: it sends the choice's value).
+            tappable = offer.tappable()
+            index = int(text) - 1
+            if not 0 <= index < len(tappable):
+                raise UserError(
+                    f"there is no choice {text}: choose 1 to {len(tappable)}, or /say {text}"
+                    " to send the number as text"
+                )
+            title = tappable[index].title
+            self.sim.platform.consumer_taps(conv, title)
+            self.sim.settle()
+            quoted_title = _quote(title)
+            if quoted_title is None:
+                self.recording.add(COMMENT, f"the consumer tapped {title!r} (cannot be quoted)")
+            else:
+                self.recording.add(ACTION, f"the consumer taps {quoted_title}")
+            return
         self.sim.say(text)
         quoted = _quote(text)
         if quoted is None:
@@ -219,6 +244,16 @@ class ChatSession:
             self.recording.add(ACTION, f"the consumer says {quoted}")
 
     # -- commands --------------------------------------------------------------------------
+    def cmd_say(self, rest: str) -> bool:
+        """Send the text as typed, even a bare number that would pick a choice."""
+        if not rest:
+            raise UserError("usage: /say TEXT")
+        self.sim.say(rest)
+        quoted = _quote(rest)
+        if quoted is not None:
+            self.recording.add(ACTION, f"the consumer says {quoted}")
+        return True
+
     def cmd_wait(self, rest: str) -> bool:
         if not rest:
             raise UserError("/wait needs a duration, e.g. /wait 3 minutes")
@@ -281,8 +316,8 @@ class ChatSession:
 
     def cmd_channel(self, rest: str) -> bool:
         channel = rest.lower()
-        if channel not in ("chat", "messaging"):
-            raise UserError("usage: /channel chat|messaging")
+        if channel not in ("chat", "messaging", "sms"):
+            raise UserError("usage: /channel chat|messaging|sms")
         self.channel = channel
         self.open()
         self.say(f"new conversation {self.sim.conversation().id} on {channel}")
@@ -444,3 +479,16 @@ def chat_command(args: argparse.Namespace) -> int:
         close_all()
     session.say("bye")
     return 0
+
+
+def _numbered_choices(entry: Entry, text_only: bool) -> str | None:
+    """``choose: 1 "Yes" · 2 "No"`` under a bot message offering choices; None on a
+    text-only channel, where the message itself already numbers them (R2)."""
+    raw = entry.details.get("content")
+    if entry.kind is not EntryKind.BOT or text_only or not isinstance(raw, dict):
+        return None
+    tappable = Content.from_json(raw).tappable()
+    if not tappable:
+        return None
+    listed = " · ".join(f'{i} "{c.title}"' for i, c in enumerate(tappable, 1))
+    return f"{INDENT}choose by number: {listed}"

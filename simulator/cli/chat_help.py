@@ -5,12 +5,14 @@ share it without importing each other.
 """
 
 CHAT_HELP = """\
-Type what the consumer says. Commands:
+Type what the consumer says. A bare number picks that choice of the bot's latest
+message offering quick replies or buttons (listed as "choose by number"). Commands:
   /wait DURATION            let virtual time pass, e.g. /wait 3 minutes, /wait 2500 ms
   /fail SKILL [N]           the next N transfers to SKILL fail (default 1)
   /drop SKILL [N]           the chat server drops the next N escalations to SKILL
   /agent NAME available|away  change a human agent's availability
-  /channel chat|messaging   start a new conversation on that channel
+  /channel chat|messaging|sms  start a new conversation on that channel (sms: text only)
+  /say TEXT                 send TEXT as typed (a bare number as text, not a choice)
   /vars                     variables of the bot holding the conversation
   /context                  contents of the Conversation Context Service
   /transcript               the full transcript of the conversation

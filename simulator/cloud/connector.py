@@ -16,20 +16,81 @@ from simulator.clock import format_elapsed
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.core import CloudCore
 from simulator.cloud.host import Host
-from simulator.errors import ConversationClosedError
+from simulator.errors import ChoiceNotOfferedError, ConversationClosedError
+from simulator.rich import POSTBACK, PUBLISH_TEXT, Choice, find_choice, typed_choice
+from simulator.tenant.schema import Channel
 from simulator.transcript import EntryKind
 
 
 class ConnectorMixin(CloudCore):
     """Messages from the consumer (or the platform) to a bot, through its connector."""
 
-    def consumer_says(self, conv: Conversation, text: str) -> None:
+    def consumer_taps(self, conv: Conversation, title: str) -> None:
+        """The consumer taps a choice of the bot's latest message that offers any (R1)."""
+        if not conv.is_open:
+            raise ConversationClosedError(
+                f'the consumer cannot tap "{title}": conversation {conv.id} is closed'
+            )
+        content = conv.transcript.last_offer()
+        if content is None:
+            raise ChoiceNotOfferedError(
+                f'the consumer cannot tap "{title}": no bot message of {conv.id} offers choices'
+            )
+        choice = find_choice(title, content)
+        if choice is None:
+            offered = ", ".join(f'"{c.title}"' for c in content.offered())
+            raise ChoiceNotOfferedError(
+                f'the consumer cannot tap "{title}": the bot offered {offered}'
+            )
+        if choice.sends is None:
+            self.log(
+                conv,
+                EntryKind.CONVERSATION,
+                f'consumer tapped link "{choice.title}": opens {choice.url}; nothing is sent'
+                " to the bot",
+            )
+            return
+        self.consumer_says(conv, choice.sends, choice=choice)
+
+    def consumer_says(self, conv: Conversation, text: str, *, choice: Choice | None = None) -> None:
+        """A consumer message; ``choice`` when it is a tapped choice whose value is ``text``."""
         if not conv.is_open:
             raise ConversationClosedError(
                 f'the consumer cannot say "{text}": conversation {conv.id} is closed'
             )
         now = self.clock.now()
-        conv.transcript.add(now, EntryKind.CONSUMER, "consumer", text)
+        shown = text
+        tapped = choice is not None
+        if choice is None and conv.text_only:
+            # On a text-only channel the consumer answers a choice by its number or letter (R2).
+            offer = conv.transcript.last_offer()
+            choice = None if offer is None else typed_choice(text, offer)
+            if choice is not None and choice.sends is not None:
+                text = choice.sends
+        elif choice is not None and conv.bot is not None:
+            messaging = conv.channel is Channel.MESSAGING
+            setting = self.settings_of(conv.bot).enable_button_text_on_postback
+            shown = choice.shown(button_text_on_postback=messaging and setting)
+        note = None
+        if choice is not None:
+            how = "tapped" if tapped else f'typed "{shown}" for'
+            note = f'{how} {choice.kind.replace("_", " ")} "{choice.title}"'
+            if text != shown:
+                note += f', sends "{text}"'
+        conv.transcript.add(
+            now,
+            EntryKind.CONSUMER,
+            "consumer",
+            shown,
+            choice=None if choice is None else choice.to_json(),
+            sent=text if text != shown else None,
+            note=note,
+        )
+        session = conv.sessions.get(conv.bot) if conv.bot is not None else None
+        if session is not None:
+            session.button_payload = (
+                text if choice is not None and choice.type in (POSTBACK, PUBLISH_TEXT) else None
+            )
         conv.last_consumer_message = text
         conv.last_speaker = "consumer"
         conv.transfers_since_consumer = 0

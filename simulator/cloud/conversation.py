@@ -78,6 +78,8 @@ class Conversation:
     pending_context: Any = None
     declined_by: set[str] = field(default_factory=set)
     offer_timer: ScheduledEvent | None = None
+    #: A text-only channel (SMS): rich content is delivered as its text version (R2).
+    text_only: bool = False
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@ from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
 from simulator.clock import format_elapsed
 from simulator.cloud.conversation import Conversation, State
 from simulator.cloud.core import CloudCore
+from simulator.rich import Content, text_version
 from simulator.transcript import EntryKind
 
 
@@ -31,7 +32,7 @@ class DeliveryMixin(CloudCore):
             if not conv.is_open:
                 return
             if isinstance(action, Say):
-                self._send(conv, bot, action.text, action.options)
+                self._send(conv, bot, action.text, action.content)
             elif isinstance(action, Escalate):
                 self.escalate(conv, bot, action)
             elif isinstance(action, AutoTransfer):
@@ -41,7 +42,9 @@ class DeliveryMixin(CloudCore):
 
         return run
 
-    def _send(self, conv: Conversation, bot: str, text: str, options: Sequence[str] = ()) -> None:
+    def _send(
+        self, conv: Conversation, bot: str, text: str, content: Content | None = None
+    ) -> None:
         """A bot message leaves the bot now and reaches the consumer after delivery time."""
         now = self.clock.now()
         delivery = timedelta(milliseconds=self.world.platform.message_delivery_ms)
@@ -65,8 +68,18 @@ class DeliveryMixin(CloudCore):
                     EntryKind.WARNING,
                     f'{bot}\'s message "{text}" arrived after the transfer (T4)',
                 )
-            shown = text + (" [" + " | ".join(options) + "]" if options else "")
-            conv.transcript.add(self.clock.now(), EntryKind.BOT, bot, shown, note=note)
+            # Rich content stays structured (R2); a text-only channel gets its text version.
+            conv.transcript.add(
+                self.clock.now(),
+                EntryKind.BOT,
+                bot,
+                text,
+                note=note,
+                content=None if content is None else content.to_json(),
+                text_version=text_version(text, content)
+                if content is not None and conv.text_only
+                else None,
+            )
             conv.last_speaker = "bot"
             self.messages_delivered += 1
 

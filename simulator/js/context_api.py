@@ -250,6 +250,8 @@ class ContextApi:
         base["contextEnabled"] = self.runner.context_store is not None
 
     def _payload(self, conv: Conversation, session: BotSession) -> str | None:
+        if session.button_payload is not None:  # the consumer tapped a choice (R1)
+            return session.button_payload
         message = session.last_user_message
         offered = self._offered.get((conv.id, session.bot.name))
         if offered is not None:

@@ -21,7 +21,7 @@ from pytest_bdd.exceptions import GherkinParseError
 
 import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
-from simulator.errors import ExpectationFailed, StepError, UserError
+from simulator.errors import CorpusUnavailable, ExpectationFailed, StepError, UserError
 from simulator.explore import ScriptedChooser, explore
 from simulator.pytest_plugin.keys import DOCS_KEY, FAILED_STEP_KEY, FAKER_KEY, FREEZE_KEY, SIM_KEY
 from simulator.report.pytest_report import add_report_option, register_report_plugin
@@ -55,7 +55,10 @@ def _simulator_step(
     docstring: str | None = None,
 ) -> None:
     sim.scratch.setdefault("_replay", []).append((sim_step, datatable, docstring))
-    call(sim_step, sim, datatable, docstring)
+    try:
+        call(sim_step, sim, datatable, docstring)
+    except CorpusUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import Any
 
+from simulator.rich import LINK, QUICK_REPLY, Card, Choice, Content
+
 #: Outcomes of a scenario, in the order the summary lists them.
 OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 #: Statuses of a step.
@@ -261,6 +263,19 @@ ol.timeline>li>.body{grid-column:2;padding:2px 12px;display:flex}
 .bubble.agent{border-width:2px;border-style:double}
 .bubble.system{margin:2px auto;background:#f1f5f9;border:1px dashed var(--axis);color:#334155;border-radius:6px;font-style:italic}
 .bubble.late{outline:3px solid var(--warn-line);outline-offset:1px}
+.rich{margin-top:4px}
+.choices{list-style:none;margin:4px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px}
+.choices li{font-size:12px;padding:2px 9px;border:1px solid #64748b;background:#fff;color:#1e293b}
+.choices.quick-replies li{border-radius:12px}
+.choices.buttons li{border-radius:4px;font-weight:600}
+.choices li.link{text-decoration:underline}
+.choices .sends{font-weight:400;opacity:.7}
+.carousel{display:flex;gap:6px;overflow-x:auto;padding-bottom:3px}
+.card{border:1px solid var(--line);border-radius:8px;padding:5px 8px;background:#f8fafc;min-width:150px}
+.card .card-title{font-weight:600;display:block}
+.card .card-subtitle,.card .card-text{display:block;font-size:12px}
+.card .image{display:block;font-size:11px;word-break:break-all}
+.sms{white-space:pre-wrap;font-family:inherit;margin:4px 0 0;border-left:3px solid #94a3b8;padding-left:6px}
 .bubble.late .note{color:var(--warn);font-style:normal;font-weight:600;opacity:1}
 .marker{flex:1;display:flex;align-items:center;gap:8px;color:#334155;font-size:12.5px}
 .marker::before,.marker::after{content:"";flex:1;border-top:1px dashed var(--axis)}
@@ -336,6 +351,62 @@ def _row(elapsed_ms: int, classes: str, body: str) -> str:
     )
 
 
+def _render_choices(choices: Sequence[Choice], css: str) -> str:
+    items = []
+    for c in choices:
+        if c.type == LINK:
+            items.append(
+                f'<li class="link" data-type="link" title="{_e(c.url)}">{_e(c.title)} ↗</li>'
+            )
+            continue
+        sends = f' <span class="sends">→ {_e(c.value)}</span>' if c.value != c.title else ""
+        items.append(
+            f'<li data-type="{_e(c.type)}" data-value="{_e(c.value)}">{_e(c.title)}{sends}</li>'
+        )
+    return f'<ul class="choices {css}">{"".join(items)}</ul>' if items else ""
+
+
+def _render_card(card: Card) -> str:
+    parts = ['<div class="card">']
+    if card.title:
+        parts.append(f'<span class="card-title">{_e(card.title)}</span>')
+    if card.subtitle:
+        parts.append(f'<span class="card-subtitle">{_e(card.subtitle)}</span>')
+    parts += [f'<span class="card-text">{_e(t)}</span>' for t in card.texts]
+    parts += [f'<span class="image">🖼 {_e(url)}</span>' for url in card.images]
+    parts.append(_render_choices(card.buttons, "buttons"))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _render_rich(entry: EntryResult) -> str:
+    """Chips for quick replies, buttons, cards and carousels (R2); on a text-only channel the
+    text version the consumer received. Images show their URL: the report loads nothing."""
+    raw = entry.details.get("content")
+    if not isinstance(raw, dict):
+        return ""
+    version = entry.details.get("text_version")
+    if isinstance(version, str):
+        return f'<div class="rich" data-rich="sms"><pre class="sms">{_e(version)}</pre></div>'
+    content = Content.from_json(raw)
+    parts = [f'<div class="rich" data-rich="{_e(content.type)}">']
+    if content.image:
+        caption = f" {content.caption}" if content.caption else ""
+        parts.append(f'<span class="image">🖼 {_e(content.image)}{_e(caption)}</span>')
+    cards = "".join(_render_card(c) for c in content.cards)
+    if content.type == "carousel":
+        parts.append(f'<div class="carousel">{cards}</div>')
+    else:
+        parts.append(cards)
+    css = (
+        "quick-replies" if content.choices and content.choices[0].kind == QUICK_REPLY else "buttons"
+    )
+    parts.append(_render_choices(content.choices, css))
+    parts += [f'<span class="note">{_e(e)}</span>' for e in content.errors]
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> str:
     note = entry.note
     note_html = (
@@ -353,7 +424,7 @@ def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> s
         body = (
             f'<div class="bubble {entry.kind} p{slot}{late}" data-participant="{_e(entry.actor)}">'
             f'<span class="who">{_e(entry.kind)} · {_e(entry.actor)}</span>'
-            f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
+            f'<span class="text">{_e(entry.text)}</span>{_render_rich(entry)}{note_html}</div>'
         )
         return _row(entry.elapsed_ms, f"row-msg row-{entry.kind}", body)
     if entry.kind == "platform":

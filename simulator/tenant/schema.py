@@ -203,6 +203,62 @@ class VariableCondition(Model):
 RULE_CONDITIONS = ("pattern", "regex", "exact", "intent", "api_result", "unsupported")
 
 
+def _choice_text(value: Any) -> Any:
+    """A choice label: numbers become text; YAML's unquoted yes/no/on/off are refused, since
+    they arrive as true/false and would show as "True"."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "a choice is text: quote it (YAML reads unquoted Yes, No, On, Off as true/false)"
+        )
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _choice_from_text(value: Any) -> Any:
+    """A choice written as plain text is its own title and value."""
+    value = _choice_text(value)
+    return {"title": value} if isinstance(value, str) else value
+
+
+class ChoiceSpec(Model):
+    """A quick reply or button: its label, what tapping it does and what it sends back (R1)."""
+
+    title: str
+    value: str | None = Field(
+        default=None,
+        description="Sent to the bot when tapped (payload/callback); the title if absent.",
+    )
+    type: Literal["postback", "text", "publish_text", "link"] | None = Field(
+        default=None,
+        description="postback (button callback), text (quick reply), publish_text or link;"
+        " the default is text for quick replies, postback for buttons.",
+    )
+    url: str | None = Field(default=None, description="The URL a link button opens.")
+
+
+Choices = list[Annotated[ChoiceSpec, BeforeValidator(_choice_from_text)]]
+
+
+class CardSpec(Model):
+    """A structured tile: a card, or one card of a carousel."""
+
+    title: str = ""
+    subtitle: str = ""
+    image: str | None = None
+    link: str | None = Field(default=None, description="Item URL: opened by tapping the image.")
+    buttons: Choices = Field(default_factory=list)
+
+
+class ImageSpec(Model):
+    url: str
+    caption: str = ""
+
+
+def _image_from_text(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
 class Rule(Model):
     """A response rule of a question (or an API result rule of an integration interaction).
 
@@ -248,6 +304,10 @@ class Rule(Model):
         return self
 
 
+#: Interaction keys that make a message rich content (R2).
+RICH_KEYS = ("options", "quick_replies", "buttons", "choices", "cards", "structured", "image")
+
+
 class Interaction(Model):
     """One interaction of a dialog. Exactly one kind key (text, question, transfer, ...)."""
 
@@ -262,7 +322,32 @@ class Interaction(Model):
 
     text: str | None = None
     question: str | None = None
-    options: list[str] = Field(default_factory=list, description="Quick replies or buttons.")
+    options: list[str] = Field(
+        default_factory=list,
+        description="Quick replies whose title is also the value sent (shorthand for quick_replies).",
+    )
+    quick_replies: Choices = Field(default_factory=list, description="Quick reply chips (R1, R2).")
+    buttons: Choices = Field(
+        default_factory=list, description="Buttons of a Button question (R1, R2)."
+    )
+    choices: list[Annotated[str, BeforeValidator(_choice_text)]] = Field(
+        default_factory=list, description="Answers of a Multiple Choice question."
+    )
+    choice_display: Literal["buttons", "quick_replies"] = Field(
+        default="buttons", description="How multiple choices show: buttons or quick reply chips."
+    )
+    list_style: Literal["numbers", "letters"] = Field(
+        default="numbers", description="List style of choices on text-only channels (SMS)."
+    )
+    cards: list[CardSpec] = Field(
+        default_factory=list, description="Structured tiles: one is a card, more a carousel."
+    )
+    structured: str | None = Field(
+        default=None,
+        description="LivePerson structured content JSON (a universal interaction); may use"
+        " {$botContext.x} and is parsed after variables are replaced.",
+    )
+    image: Annotated[ImageSpec, BeforeValidator(_image_from_text)] | None = None
     save_as: str | None = Field(default=None, description="Store the answer in this variable.")
     rules: list[Rule] = Field(default_factory=list)
     transfer: AgentTransfer | None = None
@@ -304,7 +389,16 @@ class Interaction(Model):
                 )
             if any(r.api_result is None and r.unsupported is None for r in self.rules):
                 raise ValueError("the rules of an integration interaction need api_result")
+        rich = [k for k in RICH_KEYS if getattr(self, k)]
+        if rich and self.text is None and self.question is None:
+            raise ValueError(
+                f"{', '.join(rich)} belong to a text or question interaction (rich content, R2)"
+            )
         return self
+
+    @property
+    def has_rich_content(self) -> bool:
+        return any(getattr(self, k) for k in RICH_KEYS)
 
     @property
     def kind(self) -> str:
@@ -480,6 +574,12 @@ class ConnectorSettings(Model):
         validation_alias=_ms(
             "escalation_skill_id_on_stuck_conversation", "escalationSkillIdOnStuckConversation"
         ),
+    )
+    enable_button_text_on_postback: bool = Field(
+        default=False,
+        validation_alias=_ms("enable_button_text_on_postback", "enableButtonTextOnPostback"),
+        description="Messaging only: a tapped button shows its label, not its callback value"
+        " (the bot still gets the value; quick replies are not affected) (R1).",
     )
     escalation_message_on_stuck_conversation: str = Field(
         default="I'm having some trouble. Let me connect you with an agent.",

@@ -125,7 +125,11 @@ def test_big_export_maps_the_documented_fields() -> None:
     welcome = dialogs["Welcome"].interactions[0]
     assert welcome.text == "BLANK_MESSAGE" and welcome.pre_process is not None
     menu = next(i for i in dialogs["Welcome"].interactions if i.name == "quick_reply_21")
-    assert menu.options == ["Quiz Me!", "Sign me up!", "I want to watch!"]
+    assert [(q.title, q.value) for q in menu.quick_replies] == [
+        ("Quiz Me!", "Quiz"),
+        ("Sign me up!", "contestant"),
+        ("I want to watch!", "watch"),
+    ]
     assert [r.next for r in menu.rules] == ["dialog:Become a contestant1", "dialog:Quiz me", "next"]
     api = next(i for i in bot.integrations if i.name == "jService")
     assert api.type == "api" and api.custom_data["answer"] == "{$.api_jService[0].answer}"
@@ -158,7 +162,8 @@ def test_question_rule_kinds() -> None:
         },
     ]
     question = parse_export(doc).bot.dialogs[0].interactions[0]
-    assert question.question == "Hello!" and question.options == ["Yes", "No"]
+    assert question.question == "Hello!"
+    assert [q.title for q in question.quick_replies] == ["Yes", "No"]
     yes, no, maybe, other = question.rules
     assert (yes.pattern, yes.next, yes.set) == (["yes", "y"], "bye", {"answer": "{$userMessage}"})
     assert (no.regex, no.next) == ("^n", "close_conversation")

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -487,3 +488,43 @@ def test_soak_runs_and_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["soak", "--conversations", "300", "--seed", "3"]) == 0
     again = capsys.readouterr().out
     assert first.splitlines()[:-1] == again.splitlines()[:-1]  # same run, same summary
+
+
+def test_chat_picks_a_choice_by_number(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (project / "fixtures" / "choices.yaml").write_text(
+        textwrap.dedent(
+            """
+            bots:
+              - name: Savings
+                dialogs:
+                  - name: Open account
+                    starter: {patterns: ["*savings*"]}
+                    interactions:
+                      - question: "Which kind of savings account would you like?"
+                        options: [Regular, Gold]
+                        save_as: accountType
+                        rules:
+                          - {exact: [Regular, Gold]}
+                      - text: "A {$botContext.accountType} account, great choice."
+            """
+        ),
+        encoding="utf-8",
+    )
+    lines = [
+        "open a savings account",
+        "7",
+        "2",
+        "/save regressions/choice.feature",
+    ]
+    assert _chat(monkeypatch, ["fixtures/choices.yaml", "--bot", "Savings"], lines) == 0
+    captured = capfd.readouterr()
+    assert 'quick replies: "Regular" | "Gold"' in captured.out
+    assert 'choose by number: 1 "Regular" · 2 "Gold"' in captured.out
+    assert "there is no choice 7: choose 1 to 2, or /say 7" in captured.err
+    assert "Savings: A Gold account, great choice." in captured.out
+    saved = (project / "regressions" / "choice.feature").read_text(encoding="utf-8")
+    assert 'When the consumer taps "Gold"' in saved
+    assert main(["run", "regressions/choice.feature", "-q"]) == 0
+    assert "1 scenario: 1 passed" in capfd.readouterr().out
