@@ -704,9 +704,13 @@ class BotSession:
             return self._next_index(dialog, inter, d.next, turn)
         if kind == "question":
             assert d.question is not None
-            text = self.render(d.question, inter.name)
+            # BLANK_MESSAGE asks without words (the question's text came from code, as with
+            # sendMessageWithQuickReplies); its rich content, if any, still goes out.
+            blank = d.question.strip() == BLANK_MESSAGE
+            text = "" if blank else self.render(d.question, inter.name)
             text, content = self._rich(d, text, inter.name)
-            turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
+            if text or content is not None:
+                turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
             self.pending = Pending(dialog, inter.index)
             return "wait"
         if kind == "transfer":
