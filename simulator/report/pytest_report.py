@@ -25,11 +25,14 @@ from typing import Any
 
 import pytest
 
+from simulator.coverage import Coverage
 from simulator.pytest_plugin.keys import SIM_KEY
 from simulator.report.html import ConversationResult, ScenarioResult, StepResult, render_report
 
 OPTION = "--sim-report"
 PLUGIN_NAME = "cb-simulator-html-report"
+#: The coverage plugin's name (``simulator.pytest_plugin.coverage_plugin``).
+COVERAGE_PLUGIN_NAME = "cb-simulator-coverage"
 #: The ``user_properties`` name the scenario data travels under (removed again on arrival).
 PROPERTY = "cb_simulator_report"
 
@@ -224,6 +227,13 @@ def _outcome(phases: dict[str, pytest.TestReport]) -> tuple[str, pytest.TestRepo
     return "passed", None
 
 
+def _run_coverage(config: pytest.Config) -> Coverage | None:
+    """The merged bot coverage of the run, when ``--sim-cov`` collects it (else None)."""
+    plugin = config.pluginmanager.get_plugin(COVERAGE_PLUGIN_NAME)
+    total = getattr(plugin, "total", None)
+    return total if isinstance(total, Coverage) else None
+
+
 # -- the plugin --------------------------------------------------------------------------------
 
 
@@ -370,7 +380,9 @@ class HtmlReportPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        html = render_report(self.results(), _session_seed(self.config))
+        html = render_report(
+            self.results(), _session_seed(self.config), coverage=_run_coverage(self.config)
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(html, encoding="utf-8")
         self.written = self.path
