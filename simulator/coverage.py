@@ -129,6 +129,8 @@ def _choice_text(option: Any) -> str:
 def _choice_values(option: Any) -> set[str]:
     """Everything a consumer may type to pick an option (its label and its value)."""
     values = {_choice_text(option)}
+    if isinstance(option, str):
+        return {option.strip().casefold()} if option.strip() else set()
     for name in ("value", "title", "text", "label"):
         value = getattr(option, name, None)
         if value is None and isinstance(option, Mapping):
@@ -136,6 +138,21 @@ def _choice_values(option: Any) -> set[str]:
         if value:
             values.add(str(value))
     return {v.strip().casefold() for v in values if v.strip()}
+
+
+#: Interaction fields that offer choices; a missing one is skipped, so the list can run ahead of
+#: the tenant model (structured rich content adds quick replies, buttons and card buttons).
+_CHOICE_FIELDS = ("options", "quick_replies", "buttons", "choices")
+
+
+def offered_choices(definition: Any) -> list[Any]:
+    """Every choice an interaction offers, in order, as far as the model exposes them."""
+    found: list[Any] = []
+    for name in _CHOICE_FIELDS:
+        found.extend(getattr(definition, name, None) or [])
+    for card in getattr(definition, "cards", None) or []:
+        found.extend(getattr(card, "buttons", None) or [])
+    return found
 
 
 def _rule_label(rule: Any, index: int) -> str:
@@ -201,7 +218,7 @@ class Coverage:
                 items["interactions"].add(where)
                 for index, rule in enumerate(inter.rules):
                     items["rules"].add(_key(where, _rule_label(rule, index)))
-                for option in inter.definition.options:
+                for option in offered_choices(inter.definition):
                     items["choices"].add(_key(where, _choice_text(option)))
                 if _is_escalation(bot, inter):
                     items["escalations"].add(where)
@@ -245,7 +262,7 @@ class Coverage:
     ) -> None:
         """The consumer answered a question: a choice is covered when the answer picks it."""
         typed = text.strip().casefold()
-        for option in inter.definition.options:
+        for option in offered_choices(inter.definition):
             if typed in _choice_values(option):
                 self._bot(bot).mark("choices", _key(dialog.name, inter.name, _choice_text(option)))
                 return

@@ -20,6 +20,7 @@ import pytest
 
 from simulator.coverage import Coverage, rule_ids_from_tags, rules_in_transcripts
 from simulator.pytest_plugin.keys import SIM_KEY
+from simulator.report.pytest_report import scenario_template
 
 PLUGIN_NAME = "cb-simulator-coverage"
 #: The ``user_properties`` name a scenario's coverage travels under (removed on arrival).
@@ -78,7 +79,7 @@ def register_coverage_plugin(config: pytest.Config) -> CoveragePlugin | None:
 
 def scenario_tags(item: pytest.Item) -> set[str]:
     """The Gherkin tags of a pytest-bdd scenario (feature and scenario), or its mark names."""
-    template = getattr(getattr(item, "obj", None), "__scenario__", None)
+    template = scenario_template(item)
     tags: set[str] = set()
     if template is not None:
         tags |= {str(t) for t in getattr(template, "tags", set()) or set()}

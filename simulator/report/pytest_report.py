@@ -17,6 +17,7 @@ process) takes them out again and writes the file at the end of the session.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -169,13 +170,30 @@ def _new_result(item: pytest.Item, feature: Any, scenario: Any) -> ScenarioResul
     )
 
 
+def scenario_template(item: pytest.Item) -> Any:
+    """The pytest-bdd scenario (template) behind a test item, or None for other tests.
+
+    pytest-bdd 8 keeps it in a registry keyed by the test function; older versions put it on
+    the function as ``__scenario__``."""
+    function = getattr(item, "obj", None)
+    registry: Any = None
+    with contextlib.suppress(ImportError):
+        module = importlib.import_module("pytest_bdd.scenario")
+        registry = getattr(module, "scenario_wrapper_template_registry", None)
+    found: Any = None
+    if registry is not None and function is not None:
+        with contextlib.suppress(TypeError):  # not weak-referenceable: not a scenario function
+            found = registry.get(function)
+    return found if found is not None else getattr(function, "__scenario__", None)
+
+
 def _state_for(item: pytest.Item) -> _ScenarioState | None:
     """The scenario state of an item; for a pytest-bdd scenario that never started (skipped,
     failed in setup) one is made from the scenario's template."""
     state = item.stash.get(_STATE, None)
     if state is not None:
         return state
-    template = getattr(getattr(item, "obj", None), "__scenario__", None)
+    template = scenario_template(item)
     if template is None:
         return None
     scenario = template

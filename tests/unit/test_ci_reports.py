@@ -151,8 +151,15 @@ def test_under_xdist_the_controller_merges_the_same_coverage(
     project: Path, serial_run: subprocess.CompletedProcess[str]
 ) -> None:
     pytest.importorskip("xdist")
-    run = _run([*QUIET, "-n", "2", "--sim-cov-json=out/cov-xdist.json"], project)
+    run = _run(
+        [*QUIET, "-n", "2", "--sim-cov-json=out/cov-xdist.json", "--junitxml=out/junit-xdist.xml"],
+        project,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
+    outs = [c.find("system-out") for c in ET.parse(project / "out" / "junit-xdist.xml").iter()]
+    assert [o.text.splitlines()[0] for o in outs if o is not None and o.text] == [
+        "simulator transcript"
+    ]
     serial = (project / "out" / "cov.json").read_text(encoding="utf-8")
     assert (project / "out" / "cov-xdist.json").read_text(encoding="utf-8") == serial
     assert "total: 14/16 items, 87.5%" in run.stdout
@@ -252,3 +259,18 @@ def test_simulator_run_names_tests_after_their_feature_file(project: Path) -> No
     assert classnames == {"features.front.feature"}
     data = json.loads((project / "out" / "run-cov.json").read_text(encoding="utf-8"))
     assert data["covered"] == 14 and data["total"] == 16
+
+
+def test_a_scenario_skipped_before_it_starts_still_has_its_section(tmp_path: Path) -> None:
+    (tmp_path / "tenant.yaml").write_text(TENANT, encoding="utf-8")
+    (tmp_path / "skip.feature").write_text(
+        'Feature: Skipping\n  @skip\n  Scenario: Not today\n    Given the tenant "tenant.yaml"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "test_skip.py").write_text(
+        'from pytest_bdd import scenarios\n\nscenarios("skip.feature")\n', encoding="utf-8"
+    )
+    run = _run([*QUIET, "--sim-report=report.html"], tmp_path)
+    assert run.returncode == 0 and "1 skipped" in run.stdout, run.stdout + run.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count('data-outcome="skipped"') == 1 and "Not today" in html

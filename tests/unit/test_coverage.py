@@ -143,3 +143,26 @@ def test_rule_ids_from_tags_and_transcript_text() -> None:
 def test_an_empty_run_is_full_coverage_not_a_division_by_zero() -> None:
     assert Coverage().percent() == 100.0
     assert Coverage().to_dict()["total"] == 0
+
+
+def test_structured_choices_count_by_title_and_match_by_value() -> None:
+    from types import SimpleNamespace
+
+    from simulator.coverage import offered_choices
+
+    button = SimpleNamespace(title="Gold card", value="GOLD")
+    card = SimpleNamespace(buttons=[SimpleNamespace(title="Details", value=None)])
+    definition = SimpleNamespace(options=["Regular"], buttons=[button], cards=[card])
+    assert [c if isinstance(c, str) else c.title for c in offered_choices(definition)] == [
+        "Regular",
+        "Gold card",
+        "Details",
+    ]
+    sim = _bank()
+    savings = sim.world.bots["Savings"] if sim.world else None
+    assert savings is not None
+    dialog = savings.dialog_by_name["Open account"]
+    inter = dialog.interactions[0]
+    inter_like = SimpleNamespace(name=inter.name, definition=definition, rules=[])
+    sim.coverage.answer(savings, dialog, inter_like, "gold")  # type: ignore[arg-type]
+    assert _hit(sim, "Savings", "choices") == {"Open account › Open account #1 › Gold card"}
