@@ -19,6 +19,7 @@ from simulator.cloud.core import pin_key
 from simulator.cloud.faults import Fault, FaultKind
 from simulator.consumer import ConsumerModel
 from simulator.context_store import ContextStore
+from simulator.coverage import Coverage
 from simulator.errors import StepError, UnknownNameError
 from simulator.groups import GroupRouter
 from simulator.tenant.loader import DocumentCache, LoadedTenant, load_tenant, load_tenant_text
@@ -61,6 +62,8 @@ class Simulator:
         self.chooser: Any = None
         #: Who the consumer is (tenant ``consumer:`` block under the steps' changes).
         self.consumer = ConsumerModel()
+        #: What the bots of this simulator exercised (``simulator.coverage``).
+        self.coverage = Coverage()
         if tenant is not None:
             self.use_tenant(tenant)
 
@@ -85,6 +88,9 @@ class Simulator:
         self.cloud = Cloud(world, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
         self.cloud.chooser = self.chooser
+        for bot in world.bots.values():
+            self.coverage.add_bot(bot)
+        self.cloud.coverage = self.coverage
         self.context_store = ContextStore(self.clock)
         self.cloud.context_handler = self.context_store.bot_operation
         self.group_router = GroupRouter(self.cloud)

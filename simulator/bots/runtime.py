@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
 from simulator.bots.variables import condition_holds, render, walk
+from simulator.coverage import Coverage
 from simulator.nlu import IntentScore, MatchLevel, level_for
 from simulator.rich import (
     BUTTON,
@@ -196,6 +197,8 @@ class BotSession:
         #: The callback value of the button the consumer tapped for the message being handled,
         #: None for a typed message (``getButtonPayload`` reads it, R1).
         self.button_payload: str | None = None
+        #: The simulator's coverage collector, if the host offers one (``simulator.coverage``).
+        self.coverage: Coverage | None = getattr(host, "coverage", None)
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:
@@ -261,6 +264,8 @@ class BotSession:
             dialog = self.bot.intent_dialogs.get(context.intent)
             if dialog is not None:
                 self.current_intent = context.intent
+                if self.coverage is not None:
+                    self.coverage.starter_intent(self.bot, dialog, context.intent)
                 self._begin(dialog, turn, f'transferred intent "{context.intent}"')
                 return turn.actions
             self.host.log(
@@ -286,6 +291,8 @@ class BotSession:
         if intent is not None and intent in self.bot.intent_dialogs:
             found = (self.bot.intent_dialogs[intent], why)
             self.current_intent = intent
+            if self.coverage is not None:
+                self.coverage.starter_intent(self.bot, found[0], intent)
         else:
             found = self._find_starter(message, use_group=False)
         if found is None:
@@ -357,10 +364,15 @@ class BotSession:
     def _find_starter(self, text: str, *, use_group: bool) -> tuple[CompiledDialog, str] | None:
         starter = self.bot.match_pattern(text)
         if starter is not None:
+            if self.coverage is not None:
+                self.coverage.starter_pattern(self.bot, starter.dialog, starter.source)
             return starter.dialog, f'pattern "{starter.source}"'
         best = self.best_intent(text)
         if best is not None:
             self.current_intent = best.intent
+            if self.coverage is not None:
+                dialog = self.bot.intent_dialogs[best.intent]
+                self.coverage.starter_intent(self.bot, dialog, best.intent)
             return (
                 self.bot.intent_dialogs[best.intent],
                 f'intent "{best.intent}" {best.level.label} {best.score:.2f}',
@@ -413,6 +425,8 @@ class BotSession:
 
     def _answer(self, pending: Pending, text: str, turn: Turn) -> None:
         inter = pending.dialog.interactions[pending.index]
+        if self.coverage is not None:
+            self.coverage.answer(self.bot, pending.dialog, inter, text)
         no_match: CompiledRule | None = None
         # Intent rules first, then the others in order; no-match rules last (as on the platform).
         ordered = sorted(inter.rules, key=lambda r: 0 if r.rule.intent is not None else 1)
@@ -509,6 +523,8 @@ class BotSession:
             f'{self.bot.name} took answer to "{inter.name}" by rule {label}',
             bot=self.bot.name,
         )
+        if self.coverage is not None and rule is not None:
+            self.coverage.rule(self.bot, pending.dialog, inter, rule)
         d = inter.definition
         if d.save_as:
             self.set_variable(d.save_as, text, f'answer to "{inter.name}"')
@@ -605,6 +621,8 @@ class BotSession:
 
     def _walk(self, dialog: CompiledDialog, index: int | None, turn: Turn) -> None:
         self.current_dialog = dialog.name
+        if self.coverage is not None:
+            self.coverage.dialog(self.bot, dialog)
         while index is not None and index < len(dialog.interactions) and not turn.stopped:
             turn.steps += 1
             if turn.steps > MAX_STEPS_PER_TURN:
@@ -625,6 +643,8 @@ class BotSession:
                 )
                 index += 1
                 continue
+            if self.coverage is not None:
+                self.coverage.interaction(self.bot, dialog, inter)
             for note in d.notes:
                 self.host.log(
                     EntryKind.ERROR,
@@ -796,6 +816,8 @@ class BotSession:
             if rule.rule.api_result != status or not self._conditions_hold(rule, inter.name):
                 continue
             label = rule.rule.name or f"API result {status}"
+            if self.coverage is not None:
+                self.coverage.rule(self.bot, dialog, inter, rule)
             self.host.log(
                 EntryKind.DIALOG,
                 f'{self.bot.name} follows rule {label} of "{inter.name}"'
@@ -899,6 +921,8 @@ class BotSession:
                 else self.last_user_message,
             )
         agent_id = self.render(settings.agent_id, inter.name).strip() if settings.agent_id else None
+        if self.coverage is not None:
+            self.coverage.escalation(self.bot, dialog, inter)
         turn.actions.append(
             Escalate(
                 skill_ref=skill_ref,

@@ -122,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-q", "--quiet", action="store_true", help="no per-scenario progress, only the summary"
     )
+    run.add_argument(
+        "--cov", action="store_true", help="print the bots' coverage (dialogs, rules...) at the end"
+    )
+    run.add_argument("--cov-json", metavar="PATH", help="write the bots' coverage as JSON to PATH")
+    run.add_argument(
+        "--cov-fail-under",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when the bots' coverage is below PERCENT",
+    )
 
     check = sub.add_parser(
         "check",

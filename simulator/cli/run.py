@@ -226,6 +226,33 @@ def pytest_runtest_logreport(report):
             _OUTCOMES[report.nodeid] = outcome
 
 
+def pytest_collection_modifyitems(items):
+    # The test module is a temporary file: name each test after its feature file instead, so
+    # the terminal, JUnit XML (classname) and --sim-report say where the scenario lives.
+    try:
+        from pytest_bdd.scenario import scenario_wrapper_template_registry as registry
+    except ImportError:
+        registry = {{}}
+    try:
+        from _pytest.nodeid import coerce_node_id as _coerce
+    except ImportError:
+        _coerce = None
+    for item in items:
+        function = getattr(item, "obj", None)
+        try:
+            scenario = registry.get(function) or getattr(function, "__scenario__", None)
+        except TypeError:
+            scenario = None
+        feature = getattr(scenario, "feature", None)
+        where = getattr(feature, "rel_filename", None)
+        if where:
+            nodeid = where.replace(os.sep, "/") + "::" + item.name
+            if _coerce is not None and hasattr(item, "_id"):
+                item._id = _coerce(nodeid)  # pytest 9: a structured id
+            else:
+                item._nodeid = nodeid
+
+
 def pytest_sessionfinish(session):
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker: the controller sees every report
@@ -285,7 +312,23 @@ def pytest_command(
     if args.transcripts:
         out = Path(args.transcripts)
         command += ["--sim-transcripts", str(out if out.is_absolute() else cwd / out)]
-    return command + extra
+    return command + coverage_options(args, cwd) + extra
+
+
+def coverage_options(args: argparse.Namespace, cwd: Path) -> list[str]:
+    """``--cov``, ``--cov-json PATH`` and ``--cov-fail-under PERCENT`` as the plugin's
+    ``--sim-cov*`` options (see ``simulator.pytest_plugin.coverage_plugin``)."""
+    options: list[str] = []
+    if getattr(args, "cov", False):
+        options.append("--sim-cov")
+    cov_json = getattr(args, "cov_json", None)
+    if cov_json:
+        out = Path(cov_json).expanduser()
+        options.append(f"--sim-cov-json={out if out.is_absolute() else cwd / out}")
+    fail_under = getattr(args, "cov_fail_under", None)
+    if fail_under is not None:
+        options.append(f"--sim-cov-fail-under={fail_under:g}")
+    return options
 
 
 def read_summary(path: Path) -> Summary | None:
@@ -328,6 +371,11 @@ def check_outputs(args: argparse.Namespace, extra: list[str], cwd: Path) -> None
         check_output_dir(absolute(raw), what="--sim-transcripts")
     for raw in _option_values(extra, "--sim-report"):
         check_output_path(absolute(raw), what="--sim-report", create_folders=True)
+    for raw in _option_values(extra, "--sim-cov-json"):
+        check_output_path(absolute(raw), what="--sim-cov-json", create_folders=True)
+    cov_json = getattr(args, "cov_json", None)
+    if cov_json:
+        check_output_path(absolute(cov_json), what="--cov-json", create_folders=True)
 
 
 def run_command(args: argparse.Namespace, extra: list[str]) -> int:

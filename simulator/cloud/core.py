@@ -32,6 +32,7 @@ from simulator.bots.runtime import (
 from simulator.clock import VirtualClock
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.faults import FaultPlan
+from simulator.coverage import Coverage
 from simulator.errors import UnknownNameError
 from simulator.tenant.schema import (
     MESSAGING_ONLY_SETTINGS,
@@ -122,6 +123,8 @@ class CloudCore(ABC):
         self.api_request_stubs: list[Any] = []
         self.api_requests: list[tuple[str, ApiRequest]] = []
         self.chooser: Chooser | None = None
+        #: The owning simulator's coverage collector (``simulator.coverage``), fed by bots.
+        self.coverage: Coverage | None = None
         self.choices: list[tuple[str, str, list[str], int]] = []
         self.code_runner: Callable[[Conversation, BotSession, str, str, str], list[str]] | None = (
             None

@@ -22,6 +22,7 @@ class Host:
         self.conv = conversation
         self.conversation_id = conversation.id
         self.channel = conversation.channel.value
+        self.coverage = cloud.coverage
 
     def now(self) -> datetime:
         return self.cloud.clock.now()

@@ -23,6 +23,8 @@ import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
 from simulator.errors import CorpusUnavailable, ExpectationFailed, StepError, UserError
 from simulator.explore import ScriptedChooser, explore
+from simulator.pytest_plugin.ci_reports import register_ci_reports
+from simulator.pytest_plugin.coverage_plugin import add_coverage_options, register_coverage_plugin
 from simulator.pytest_plugin.keys import DOCS_KEY, FAILED_STEP_KEY, FAKER_KEY, FREEZE_KEY, SIM_KEY
 from simulator.report.pytest_report import add_report_option, register_report_plugin
 from simulator.simulator import DEFAULT_SEED, Simulator
@@ -85,6 +87,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write every scenario's transcript to DIR (one .txt per scenario)",
     )
     add_report_option(group)
+    add_coverage_options(group)
     parser.addini("sim_seed", "seed of every random choice in scenarios", default=str(DEFAULT_SEED))
 
 
@@ -287,6 +290,8 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     _check_outputs(config)
     register_report_plugin(config)
+    register_coverage_plugin(config)
+    register_ci_reports(config)
     config.addinivalue_line("markers", "all_orders: run under every order-dependent outcome")
 
 
@@ -300,10 +305,11 @@ def _check_outputs(config: pytest.Config) -> None:
         out = config.getoption("--sim-transcripts", default=None)
         if out:
             check_output_dir(base / Path(str(out)).expanduser(), what="--sim-transcripts")
-        report = config.getoption("--sim-report", default=None)
-        if report:
-            target = base / Path(str(report)).expanduser()
-            check_output_path(target, what="--sim-report", create_folders=True)
+        for option in ("--sim-report", "--sim-cov-json"):
+            report = config.getoption(option, default=None)
+            if report:
+                target = base / Path(str(report)).expanduser()
+                check_output_path(target, what=option, create_folders=True)
     except OutputPathError as exc:
         raise pytest.UsageError(str(exc)) from None
 

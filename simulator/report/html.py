@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from typing import Any
 
+from simulator.coverage import CATEGORIES, LABELS, RULE_TITLES, Coverage, rule_ids_from_tags
 from simulator.rich import LINK, QUICK_REPLY, Card, Choice, Content
 
 #: Outcomes of a scenario, in the order the summary lists them.
@@ -30,7 +31,7 @@ _PALETTE_SIZE = 8
 _GAP_MS = 1000
 
 _INTERNAL_KINDS = frozenset({"dialog", "variable", "context"})
-_ALERT_KINDS = frozenset({"warning", "error", "fault"})
+_ALERT_KINDS = frozenset({"warning", "error"})
 
 
 def format_ms(elapsed_ms: int) -> str:
@@ -77,7 +78,14 @@ class EntryResult:
 
     @property
     def is_alert(self) -> bool:
+        """A warning of the report. Faults the scenario injected on purpose are not."""
         return self.kind in _ALERT_KINDS or self.is_late
+
+    @property
+    def is_failed_transfer(self) -> bool:
+        """A transfer entry that records an escalation that did not happen (F1, F3, T2, S1)."""
+        text = self.text
+        return self.kind == "transfer" and ("escalation failed" in text or ": no transfer" in text)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EntryResult:
@@ -332,7 +340,7 @@ def _participants(conversations: Iterable[ConversationResult]) -> dict[tuple[str
 def _marker_class(entry: EntryResult) -> str | None:
     """The marker kind of an entry drawn across the axis, or None if it is not a marker."""
     if entry.kind == "transfer":
-        return "transfer"
+        return "transfer-failed" if entry.is_failed_transfer else "transfer"
     if entry.kind == "conversation":
         return "conversation"
     if entry.kind == "routing":
@@ -342,6 +350,24 @@ def _marker_class(entry: EntryResult) -> str | None:
         if text.startswith("assigned to"):
             return "routing"
     return None
+
+
+_MARKER_ICONS = {
+    "transfer": "⇄ ",
+    "transfer-failed": "✕ ",
+    "queue": "◷ ",
+    "routing": "→ ",
+    "conversation": "",
+}
+
+
+def _render_fault(entry: EntryResult, note: str) -> str:
+    """A fault the scenario injected: drawn, but neither a warning nor an error."""
+    body = (
+        f'<div class="event fault injected"><span class="kind">⚡ injected fault</span>'
+        f"{_e(entry.text)}{' · ' + _e(note) if note else ''}</div>"
+    )
+    return _row(entry.elapsed_ms, "row-event row-fault", body)
 
 
 def _row(elapsed_ms: int, classes: str, body: str) -> str:
@@ -441,11 +467,14 @@ def _render_entry(entry: EntryResult, slots: Mapping[tuple[str, str], int]) -> s
             f'<span class="text">{_e(entry.text)}</span>{note_html}</div>'
         )
         return _row(entry.elapsed_ms, f"row-alert row-{_e(entry.kind)}", body)
+    if entry.kind == "fault":
+        return _render_fault(entry, note)
     marker = _marker_class(entry)
     if marker is not None:
-        icon = {"transfer": "⇄ ", "queue": "◷ ", "routing": "→ ", "conversation": ""}[marker]
+        icon = _MARKER_ICONS[marker]
+        css = "transfer failed" if marker == "transfer-failed" else marker
         body = (
-            f'<div class="marker {marker}"><span class="label">{icon}{_e(entry.text)}'
+            f'<div class="marker {css}"><span class="label">{icon}{_e(entry.text)}'
             f"{' · ' + _e(note) if note else ''}</span></div>"
         )
         return _row(entry.elapsed_ms, f"row-marker row-{marker}", body)
@@ -516,6 +545,25 @@ def _render_step(step: StepResult) -> str:
     return "".join(parts)
 
 
+def _render_tag(tag: str) -> str:
+    """A Gherkin tag; a platform rule id (``@f4``) links to the rule legend."""
+    name = tag.lstrip("@")
+    rules = rule_ids_from_tags([name])
+    if rules:
+        rule = next(iter(rules))
+        title = RULE_TITLES[rule]
+        return f'<a class="tag rule" href="#rule-{rule}" title="{rule} {_e(title)}">@{_e(name)}</a>'
+    return f'<span class="tag">@{_e(name)}</span>'
+
+
+def _once(step: StepResult, message: str) -> StepResult:
+    """The failed step without its message when the scenario's failure box already shows it."""
+    text = step.message.strip()
+    if step.status == "failed" and text and message.strip() and text in message:
+        return replace(step, message="")
+    return step
+
+
 def _render_scenario(result: ScenarioResult, index: int) -> str:
     outcome = result.outcome if result.outcome in OUTCOMES else "error"
     anchor = f"s{index}"
@@ -533,11 +581,7 @@ def _render_scenario(result: ScenarioResult, index: int) -> str:
         example = ", ".join(f"{k} = {v}" for k, v in result.example.items())
         out.append(f'<p class="meta example">Example: {_e(example)}</p>')
     if result.tags:
-        out.append(
-            '<p class="tags">'
-            + "".join(f'<span class="tag">@{_e(t.lstrip("@"))}</span>' for t in result.tags)
-            + "</p>"
-        )
+        out.append('<p class="tags">' + "".join(_render_tag(t) for t in result.tags) + "</p>")
     if result.nodeid:
         out.append(f'<p class="meta nodeid"><code>{_e(result.nodeid)}</code></p>')
     if outcome in ("failed", "error", "xpassed") and (result.message or result.longrepr):
@@ -553,7 +597,8 @@ def _render_scenario(result: ScenarioResult, index: int) -> str:
     elif result.message:
         out.append(f'<p class="skip-reason">{_e(result.message)}</p>')
     if result.steps:
-        out.append('<ol class="steps">' + "".join(_render_step(s) for s in result.steps) + "</ol>")
+        steps = [_once(s, result.message) for s in result.steps]
+        out.append('<ol class="steps">' + "".join(_render_step(s) for s in steps) + "</ol>")
     slots = _participants(result.conversations)
     if result.conversations:
         for conv in result.conversations:
@@ -611,20 +656,91 @@ def _render_summary(results: Sequence[ScenarioResult], seed: int | None, title: 
     )
 
 
+_EXTRA_CSS = """
+.marker.transfer.failed{color:var(--fail)}
+.marker.transfer.failed::before,.marker.transfer.failed::after{border-top:2px dashed #ff8182}
+.event.fault.injected{color:#8250df}
+.event.fault.injected .kind{font-weight:700}
+a.tag.rule{text-decoration:none}
+section.coverage,section.rules-legend{background:#fff;border:1px solid var(--line);border-radius:6px;margin:16px 0;padding:12px 16px}
+section.coverage h2,section.rules-legend h2{font-size:17px;margin:0 0 8px}
+table.coverage{border-collapse:collapse;width:100%;margin:4px 0 12px}
+table.coverage td,table.coverage th{border-top:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
+.cov-item{display:inline-block;border-radius:4px;padding:0 6px;margin:1px 3px 1px 0;font-size:12px}
+.cov-item.covered{background:var(--pass-bg);color:var(--pass)}
+.cov-item.uncovered{background:var(--fail-bg);color:var(--fail);font-weight:600}
+.cov-figure.low{color:var(--fail);font-weight:600}
+dl.rules{display:grid;grid-template-columns:4em 1fr;gap:2px 8px;margin:0}
+dl.rules dt{font-weight:700}
+dl.rules .untouched{color:var(--muted)}
+"""
+
+
+def _render_coverage(coverage: Coverage) -> str:
+    """Per bot and category: covered/total and every item, the uncovered ones highlighted."""
+    rows = []
+    for name in sorted(coverage.bots):
+        bot = coverage.bots[name]
+        first = True
+        for category in CATEGORIES:
+            items = bot.items.get(category, set())
+            if not items:
+                continue
+            hit = bot.hit.get(category, set()) & items
+            low = " low" if len(hit) < len(items) else ""
+            chips = "".join(
+                f'<span class="cov-item {"covered" if k in hit else "uncovered"}">{_e(k)}</span>'
+                for k in sorted(items, key=lambda k: (k in hit, k))
+            )
+            rows.append(
+                f'<tr data-bot="{_e(name)}" data-category="{category}">'
+                f"<td>{_e(name) if first else ''}</td><td>{_e(LABELS[category])}</td>"
+                f'<td class="cov-figure{low}">{len(hit)}/{len(items)}</td><td>{chips}</td></tr>'
+            )
+            first = False
+    covered, total = coverage.totals()
+    rules = sorted(coverage.rules, key=lambda r: (list(RULE_TITLES).index(r), r))
+    rule_links = " ".join(f'<a class="tag rule" href="#rule-{r}">{r}</a>' for r in rules)
+    return (
+        '<section class="coverage" id="coverage"><h2>Bot coverage: '
+        f'<span class="cov-total">{coverage.percent():.1f}%</span> ({covered}/{total} items)</h2>'
+        '<table class="coverage"><thead><tr><th>bot</th><th>what</th><th>covered</th>'
+        f"<th>items (not exercised first)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="cov-rules">Platform rules touched: {len(rules)}/{len(RULE_TITLES)} '
+        f"{rule_links}</p></section>"
+    )
+
+
+def _render_rule_legend(touched: set[str] | None) -> str:
+    rows = []
+    for rule, title in RULE_TITLES.items():
+        css = "" if touched is None or rule in touched else ' class="untouched"'
+        rows.append(f'<dt id="rule-{rule}"{css}>{rule}</dt><dd{css}>{_e(title)}</dd>')
+    return (
+        '<section class="rules-legend" id="rules"><h2>Platform rules</h2>'
+        f'<dl class="rules">{"".join(rows)}</dl></section>'
+    )
+
+
 def render_report(
     results: Iterable[ScenarioResult],
     seed: int | None,
     *,
     title: str = "Conversation Builder simulator report",
+    coverage: Coverage | None = None,
 ) -> str:
-    """The whole report as one HTML document. Scenarios appear in the order given."""
+    """The whole report as one HTML document. Scenarios appear in the order given; with
+    ``coverage``, the bot coverage section comes first; the rule legend comes last."""
     ordered = list(results)
     body = "\n".join(_render_scenario(r, i) for i, r in enumerate(ordered, 1))
+    if coverage is not None:
+        body = _render_coverage(coverage) + "\n" + body
+    body += "\n" + _render_rule_legend(coverage.rules if coverage is not None else None)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n<body>\n"
+        f"<title>{_e(title)}</title><style>{_CSS}{_EXTRA_CSS}</style></head>\n<body>\n"
         + _render_summary(ordered, seed, title)
         + '\n<input type="checkbox" id="show-internal" class="toggle" checked>'
         '<label for="show-internal"> show dialog, variable and context events</label>\n'

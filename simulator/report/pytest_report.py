@@ -17,6 +17,7 @@ process) takes them out again and writes the file at the end of the session.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -25,11 +26,14 @@ from typing import Any
 
 import pytest
 
+from simulator.coverage import Coverage
 from simulator.pytest_plugin.keys import SIM_KEY
 from simulator.report.html import ConversationResult, ScenarioResult, StepResult, render_report
 
 OPTION = "--sim-report"
 PLUGIN_NAME = "cb-simulator-html-report"
+#: The coverage plugin's name (``simulator.pytest_plugin.coverage_plugin``).
+COVERAGE_PLUGIN_NAME = "cb-simulator-coverage"
 #: The ``user_properties`` name the scenario data travels under (removed again on arrival).
 PROPERTY = "cb_simulator_report"
 
@@ -166,13 +170,30 @@ def _new_result(item: pytest.Item, feature: Any, scenario: Any) -> ScenarioResul
     )
 
 
+def scenario_template(item: pytest.Item) -> Any:
+    """The pytest-bdd scenario (template) behind a test item, or None for other tests.
+
+    pytest-bdd 8 keeps it in a registry keyed by the test function; older versions put it on
+    the function as ``__scenario__``."""
+    function = getattr(item, "obj", None)
+    registry: Any = None
+    with contextlib.suppress(ImportError):
+        module = importlib.import_module("pytest_bdd.scenario")
+        registry = getattr(module, "scenario_wrapper_template_registry", None)
+    found: Any = None
+    if registry is not None and function is not None:
+        with contextlib.suppress(TypeError):  # not weak-referenceable: not a scenario function
+            found = registry.get(function)
+    return found if found is not None else getattr(function, "__scenario__", None)
+
+
 def _state_for(item: pytest.Item) -> _ScenarioState | None:
     """The scenario state of an item; for a pytest-bdd scenario that never started (skipped,
     failed in setup) one is made from the scenario's template."""
     state = item.stash.get(_STATE, None)
     if state is not None:
         return state
-    template = getattr(getattr(item, "obj", None), "__scenario__", None)
+    template = scenario_template(item)
     if template is None:
         return None
     scenario = template
@@ -222,6 +243,13 @@ def _outcome(phases: dict[str, pytest.TestReport]) -> tuple[str, pytest.TestRepo
         if report.skipped:
             return "skipped", report
     return "passed", None
+
+
+def _run_coverage(config: pytest.Config) -> Coverage | None:
+    """The merged bot coverage of the run, when ``--sim-cov`` collects it (else None)."""
+    plugin = config.pluginmanager.get_plugin(COVERAGE_PLUGIN_NAME)
+    total = getattr(plugin, "total", None)
+    return total if isinstance(total, Coverage) else None
 
 
 # -- the plugin --------------------------------------------------------------------------------
@@ -370,7 +398,9 @@ class HtmlReportPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        html = render_report(self.results(), _session_seed(self.config))
+        html = render_report(
+            self.results(), _session_seed(self.config), coverage=_run_coverage(self.config)
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(html, encoding="utf-8")
         self.written = self.path

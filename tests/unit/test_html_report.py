@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.coverage import BotCoverage, Coverage
 from simulator.report.html import (
     ConversationResult,
     EntryResult,
@@ -179,7 +180,7 @@ def test_summary_counts_seed_and_links() -> None:
     assert {"2 scenarios", "1 passed", "1 failed", "1 with warnings"} <= counts
     assert "seed 42" in dom.by_class("seed")[0].text
     links = [e.attrs["href"] for e in dom.elements if e.tag == "a"]
-    assert links == ["#s1", "#s2"]
+    assert links == ["#s1", "#s2", "#rule-T4", "#rule-F5"]  # index, then the rule tags
     assert [e.attrs["id"] for e in dom.by_class("scenario")] == ["s1", "s2"]
 
 
@@ -225,9 +226,52 @@ def test_warnings_late_messages_faults_and_errors_are_highlighted() -> None:
     assert len(late) == 1 and "Late words." in late[0].text and "late: sent" in late[0].text
     order = dom.by_class("alert", "order-dependent")
     assert len(order) == 1 and "order-dependent routing" in order[0].text
-    assert dom.by_class("alert", "fault") and dom.by_class("alert", "error")
-    assert _passed().alerts == 4  # fault, order-dependent warning, late message, error
+    assert dom.by_class("alert", "error") and not dom.by_class("alert", "fault")
+    injected = dom.by_class("event", "fault", "injected")
+    assert len(injected) == 1 and "injected fault" in injected[0].text
+    assert _passed().alerts == 3  # order-dependent warning, late message, error (not the fault)
     assert dom.by_class("internal"), "dialog events are marked so the toggle can hide them"
+
+
+def test_a_failed_escalation_is_drawn_apart_from_a_transfer() -> None:
+    dom = _Dom(render_report([_passed()], seed=1))
+    failed = dom.by_class("marker", "transfer", "failed")
+    assert [m.text for m in failed] == ["✕ escalation failed (F1)"]
+    done = [m for m in dom.by_class("marker", "transfer") if "failed" not in m.classes]
+    assert [m.text for m in done] == ['⇄ transferred to skill "201" (Other)']
+
+
+def test_rule_tags_link_to_the_rule_legend() -> None:
+    dom = _Dom(render_report([_passed()], seed=1))
+    links = {a.text: a.attrs["href"] for a in dom.by_class("tag", "rule")}
+    assert links == {"@t4": "#rule-T4", "@f5": "#rule-F5"}
+    legend = {e.attrs["id"]: e.text for e in dom.elements if e.tag == "dt"}
+    assert legend["rule-T4"] == "T4" and legend["rule-F5"] == "F5" and len(legend) == 36
+
+
+def test_the_failure_message_appears_once() -> None:
+    result = _failed()
+    result.steps[0].message = result.message
+    html = render_report([result], seed=1)
+    assert html.count("expected &quot;&lt;yes&gt;&quot;") == 1
+    dom = _Dom(html)
+    assert dom.by_class("step")[0].classes == {"step", "failed"}
+    assert not dom.by_class("step-error")
+
+
+def test_the_coverage_section_highlights_what_was_not_exercised() -> None:
+    coverage = Coverage()
+    bot = coverage.bots.setdefault("Front", BotCoverage())
+    bot.items["dialogs"] |= {"Welcome", "Human"}
+    bot.hit["dialogs"].add("Human")
+    coverage.rules_seen({"F1"})
+    dom = _Dom(render_report([_passed()], seed=1, coverage=coverage))
+    assert dom.by_class("cov-total")[0].text == "50.0%"
+    assert [e.text for e in dom.by_class("cov-item", "uncovered")] == ["Welcome"]
+    assert [e.text for e in dom.by_class("cov-item", "covered")] == ["Human"]
+    assert dom.by_class("cov-figure", "low")[0].text == "1/2"
+    touched = [e for e in dom.elements if e.tag == "dt" and "untouched" not in e.classes]
+    assert [e.text for e in touched] == ["F1"]
 
 
 def test_a_failure_shows_its_message_and_the_step_statuses() -> None:
@@ -460,6 +504,8 @@ def test_the_report_renders_in_a_headless_browser(demo_report: Path, tmp_path: P
     system = [b.text for b in dom.by_class("bubble", "system")]
     assert any("__agent_escalation_failed__" in t for t in system)
     assert dom.by_class("marker", "transfer")
+    assert dom.by_class("marker", "transfer", "failed"), "a failed escalation is drawn apart"
+    assert any(e.attrs.get("id") == "rule-F1" for e in dom.elements), "the rule legend"
     failure = dom.by_class("failure-message")
     assert len(failure) == 1
     assert 'expected the bot to reply "Something the bot never says"' in failure[0].text
