@@ -417,7 +417,18 @@ class JsRunner:
         try:
             if op == "ctx_register":
                 ttl = effect.get("ttl")
-                store.register(ns, int(ttl) if ttl else None)
+                # JSON carries NaN and Infinity as null, which reads as "no TTL".
+                try:
+                    seconds = None if ttl is None else int(ttl)
+                except (OverflowError, ValueError, TypeError):
+                    seconds = 0
+                if seconds is not None and (seconds <= 0 or seconds > 10**12):
+                    shown = f"{ttl:.6g}" if isinstance(ttl, float) else repr(ttl)[:40]
+                    raise ContextStoreError(
+                        f'namespace "{ns}": a TTL must be a positive number of seconds'
+                        f" (1 to 10^12), not {shown}"
+                    )
+                store.register(ns, seconds)
                 text = f'{bot} registered namespace "{ns}"'
             elif op == "ctx_delete_namespace":
                 store.delete_namespace(ns)

@@ -312,7 +312,9 @@ __sim.impl = {
   registerContextNamespace: function (namespace, ttlSeconds) {
     namespace = String(namespace);
     __sim.record({ op: "ctx_register", namespace: namespace,
-                   ttl: (ttlSeconds === undefined || ttlSeconds === null) ? null : Number(ttlSeconds) });
+                   // NaN and Infinity would cross as null ("no TTL"): send them as text.
+                   ttl: (ttlSeconds === undefined || ttlSeconds === null) ? null
+                        : (isFinite(Number(ttlSeconds)) ? Number(ttlSeconds) : String(ttlSeconds)) });
     if (!__sim.state.context[namespace]) { __sim.state.context[namespace] = {}; }
     return true;
   },

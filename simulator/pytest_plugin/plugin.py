@@ -21,7 +21,12 @@ from pytest_bdd.exceptions import GherkinParseError
 
 import simulator.steps.library
 import simulator.steps.routing  # noqa: F401
-from simulator.errors import CorpusUnavailable, ExpectationFailed, StepError, UserError
+from simulator.errors import (
+    CorpusUnavailable,
+    ExpectationFailed,
+    SimulatorError,
+    StepError,
+)
 from simulator.explore import ScriptedChooser, explore
 from simulator.pytest_plugin.ci_reports import register_ci_reports
 from simulator.pytest_plugin.coverage_plugin import add_coverage_options, register_coverage_plugin
@@ -208,8 +213,9 @@ def pytest_runtest_makereport(
         text = simulator.all_transcripts() or "(no conversation was started)"
         report.sections.append(("simulator transcript", text))
         error = call.excinfo.value if call.excinfo is not None else None
-        if isinstance(error, (UserError, ExpectationFailed)):
-            # The message says everything; a traceback into the library would only hide it.
+        if isinstance(error, (SimulatorError, ExpectationFailed)):
+            # The message says everything (a user's mistake, or a named platform failure such
+            # as ConversationClosedError); a traceback into the library would only hide it.
             where = item.stash.get(FAILED_STEP_KEY, "")
             heading = f"step failed: {where}\n" if where else ""
             report.longrepr = f"{heading}{type(error).__name__}: {error}"

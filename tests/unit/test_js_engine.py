@@ -326,3 +326,14 @@ def test_explicit_context_store_argument() -> None:
     assert "explicit" not in sim.context_store.namespaces
     runner.close()
     assert not runner.contexts
+
+
+@pytest.mark.parametrize("ttl", ["-5", "0", "1e300", "'abc'", "Infinity", "NaN"])
+def test_a_context_ttl_that_is_not_a_positive_number_of_seconds_is_a_transcript_error(
+    ttl: str,
+) -> None:
+    sim = _bot(f"botContext.registerContextNamespace('ns', {ttl});")
+    sim.say("run")
+    errors = [e.text for e in sim.conversation().transcript.of_kind(EntryKind.ERROR)]
+    assert any("a TTL must be a positive number of seconds" in e for e in errors), errors
+    assert "ns" not in sim.context_store.namespaces
