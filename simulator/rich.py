@@ -310,6 +310,8 @@ def parse_structured(raw: str) -> tuple[str, Content]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return raw, Content("card", errors=(f"structured content is not valid JSON ({exc.msg})",))
+    except (RecursionError, ValueError):  # nested too deeply, or a number too long to read
+        return raw, Content("card", errors=("structured content is nested too deeply to read",))
     if not isinstance(data, dict):
         return raw, Content("card", errors=("structured content is not a JSON object",))
     if data.get("type") == "carousel":

@@ -284,3 +284,10 @@ def test_hand_written_rich_content_round_trips_through_the_exporter() -> None:
     ]
     again = parse_export(json.dumps(exported)).bot
     assert again.dialogs == bot.dialogs
+
+
+def test_structured_content_nested_too_deeply_is_an_error_line_not_a_crash() -> None:
+    from simulator.rich import parse_structured
+
+    text, content = parse_structured("[" * 100_000 + "]" * 100_000)
+    assert content.errors == ("structured content is nested too deeply to read",)
