@@ -289,5 +289,5 @@ def test_hand_written_rich_content_round_trips_through_the_exporter() -> None:
 def test_structured_content_nested_too_deeply_is_an_error_line_not_a_crash() -> None:
     from simulator.rich import parse_structured
 
-    text, content = parse_structured("[" * 100_000 + "]" * 100_000)
+    _, content = parse_structured("[" * 100_000 + "]" * 100_000)
     assert content.errors == ("structured content is nested too deeply to read",)
