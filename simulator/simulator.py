@@ -1,18 +1,20 @@
 """The ``Simulator``: one explicit object per scenario that owns everything it simulates.
 
 It ties together the virtual clock, the one seeded random generator, the seeded consumer
-profiles and the fake cloud, and offers the verbs the step library and the CLI use. Nothing is
-module-level, so scenarios cannot leak into each other and run safely in parallel.
+profiles and the fake cloud, and offers the verbs the step library and the CLI use. Nothing a
+scenario changes is module-level (only compiled worlds, which nothing changes, are shared: see
+``CompiledWorlds``), so scenarios cannot leak into each other and run safely in parallel.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import sys
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.clock import DEFAULT_EPOCH, VirtualClock
 from simulator.cloud.cloud import Cloud
@@ -26,6 +28,11 @@ from simulator.tenant.loader import DocumentCache, LoadedTenant, load_tenant, lo
 from simulator.tenant.schema import Channel, Tenant
 from simulator.transcript import EntryKind
 from simulator.world import World, build_world
+
+if TYPE_CHECKING:
+    from simulator.bots.runtime import BotSession
+    from simulator.js.engine import JsRunner
+    from simulator.tenant.schema import ApiIntegration
 
 DEFAULT_SEED = 20261123
 
@@ -106,6 +113,43 @@ class CompiledWorlds:
 
 
 WORLDS = CompiledWorlds()
+
+
+class _LazyJs:
+    """The JavaScript engine's hooks, importing and building it only when code first runs.
+
+    Importing the engine (V8 bindings) costs a noticeable share of a short run's start-up,
+    and most tenants have no code at all. The hooks do what ``JsRunner``'s own would
+    (``JsRunner._install_hooks``) and hand over to one runner made on first use.
+    """
+
+    def __init__(self, cloud: Cloud, store: ContextStore) -> None:
+        self.cloud = cloud
+        self.store = store
+        self._runner: JsRunner | None = None
+
+    def runner(self) -> JsRunner:
+        if self._runner is None:
+            from simulator.js.engine import JsRunner
+
+            self._runner = JsRunner(self.cloud, self.store, install_hooks=False)
+        return self._runner
+
+    def run(
+        self, conv: Conversation, session: BotSession, code: str, phase: str, interaction: str
+    ) -> list[str]:
+        return self.runner().run(conv, session, code, phase, interaction)
+
+    def joined(self, conv: Conversation, session: BotSession) -> None:
+        if session.bot.definition.global_functions:
+            self.runner()._context(conv, session)
+
+    def transform(
+        self, conv: Conversation, session: BotSession, integration: ApiIntegration, result: Any
+    ) -> Any:
+        if not integration.transform:
+            return result
+        return self.runner().transform(conv, session, integration, result)
 
 
 def _origin_files(loaded: LoadedTenant) -> set[str]:
@@ -196,10 +240,16 @@ class Simulator:
         return world
 
     def _install_code_runner(self) -> None:
-        from simulator.js.engine import JsRunner
-
         assert self.cloud is not None
-        self.cloud.code_runner = JsRunner(self.cloud, self.context_store).run
+        if "simulator.js.engine" in sys.modules:  # already paid for: no reason to defer
+            from simulator.js.engine import JsRunner
+
+            self.cloud.code_runner = JsRunner(self.cloud, self.context_store).run
+            return
+        js = _LazyJs(self.cloud, self.context_store)
+        self.cloud.code_runner = js.run
+        self.cloud.session_listeners.append(js.joined)
+        self.cloud.api_transformer = js.transform
 
     def resolve(self, path: str) -> Path:
         """Find a user file: as given, then in each search folder (feature folder, root)."""
