@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, cpu_time
+from _common import ROOT, Result, cpu_time
 
 from simulator import transcript
 from simulator.simulator import Simulator
@@ -38,16 +38,28 @@ def run(turns: int) -> tuple[float, int]:
     return cpu_time() - start, transcript.EXAMINED.entries - before
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Result]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=10_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    per_turn = {}
     for turns in sorted({args.turns // 10, args.turns}):
         seconds, examined = run(turns)
+        per_turn[turns] = seconds / turns
         print(
             f"{turns} turns: {seconds:.2f} s CPU, {seconds / turns * 1e6:.0f} us/turn, "
             f"ENTRIES_EXAMINED={examined}"
         )
+    small, large = sorted(per_turn)
+    ratio = per_turn[large] / per_turn[small]
+    result = Result(
+        f"Long scenario: cost per turn at {large:,} turns vs {small:,} turns",
+        f"{1e6 * per_turn[large]:.0f} us vs {1e6 * per_turn[small]:.0f} us = {ratio:.2f}x",
+        "about 1x (linear; quadratic would be ~10x)",
+        ratio < 2.0,
+    )
+    result.emit()
+    return [result]
 
 
 if __name__ == "__main__":

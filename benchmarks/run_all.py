@@ -5,7 +5,8 @@ rows as ``BENCH_RESULT {json}`` lines. The table is printed and, unless ``--no-w
 docs/benchmarks.md together with the command that produced it, the date and each benchmark's
 own output.
 
-    python benchmarks/run_all.py [--sizes 100,1000] [--parallel-size 1000] [--only NAME ...]
+    python benchmarks/run_all.py [--sizes 1000,5000] [--parallel-size 5000]
+        [--conversations 10000,100000] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def _benchmarks(args: argparse.Namespace) -> list[tuple[str, list[str]]]:
         ("harness_overhead", ["--sizes", args.sizes]),
         ("engine_throughput", ["--messages", str(args.messages)]),
         ("virtual_time", []),
-        ("memory", []),
+        ("long_scenario", []),
+        ("pattern_matching", []),
+        ("memory", ["--conversations", args.conversations]),
         ("parallel", ["--size", str(args.parallel_size)]),
     ]
 
@@ -56,9 +59,10 @@ def table(rows: list[dict[str, object]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", default="100,1000", help="harness_overhead sizes")
+    ap.add_argument("--sizes", default="1000,5000", help="harness_overhead sizes")
     ap.add_argument("--messages", type=int, default=20_000, help="engine_throughput messages")
-    ap.add_argument("--parallel-size", type=int, default=1000, help="parallel.py suite size")
+    ap.add_argument("--parallel-size", type=int, default=5000, help="parallel.py suite size")
+    ap.add_argument("--conversations", default="10000,100000", help="memory.py sizes")
     ap.add_argument("--only", nargs="*", help="run only these benchmarks (by script name)")
     ap.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     args = ap.parse_args(argv)
@@ -121,19 +125,23 @@ def main(argv: list[str] | None = None) -> int:
             " bare pytest-bdd (`@given/@when/@then` functions that do nothing, `-p"
             " no:cb_simulator`), each in `python -m pytest -q -p no:randomly -p"
             " no:cacheprovider`. Per-scenario time is measured in-process from the end of"
-            " collection to the end of the session (interpreter start-up excluded); the plugin"
-            " suite is also run with freezegun swapped for a no-op to show its share.",
+            " collection to the end of the session (interpreter start-up excluded), and whole"
+            " process wall time (start-up included); the three suites (plugin, bare, plugin with"
+            " freezegun swapped for a no-op) are alternated and the median of the runs counts.",
             "* **Engine throughput** (`benchmarks/engine_throughput.py`): `sim.say(...)` directly"
             " on one core, 40% pattern hits / 40% intent hits / 20% fallbacks, conversations"
             " reused; a cProfile breakdown is printed when below target.",
             "* **Virtual time** (`benchmarks/virtual_time.py`): 129,600 recurring timer events"
             " (`sim.clock.call_later`) over 90 days vs the same number over 1 minute, advanced"
             " with `sim.advance`.",
-            "* **Memory** (`benchmarks/memory.py`): 10,000 open conversations on"
+            "* **Long scenario** (`benchmarks/long_scenario.py`): N turns of say / Then steps run"
+            " through the step functions; CPU time per turn at N/10 and N turns (linear = same"
+            " cost per turn).",
+            "* **Memory** (`benchmarks/memory.py`): 10,000 and 100,000 open conversations on"
             " `fixtures/bank.yaml`, two consumer messages each; peak RSS from"
-            " `resource.getrusage`, tracemalloc peak from a separate run.",
+            " `resource.getrusage`, tracemalloc peak from a separate run (first size only).",
             "* **Parallel** (`benchmarks/parallel.py`): the generated plugin suite serially and"
-            " with `pytest -n 2`.",
+            " with `pytest -n 2`, whole-process wall time.",
             "* **Determinism** is a test, not a benchmark: `pytest tests/test_determinism.py`"
             " runs the feature suite in two random orders and on two xdist workers and compares"
             " every transcript byte for byte.",

@@ -331,6 +331,12 @@ class IntentModel:
     def engine(self) -> NluEngine:
         return self._engine
 
+    def index_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(normalised exact phrases, anchor tokens): a message whose normalised text is not
+        among the first and whose tokens miss all of the second scores nothing here, so a
+        group can index its members by these keys instead of scoring every member."""
+        return frozenset(self._exact), frozenset(self._postings)
+
     @property
     def intents(self) -> Mapping[str, tuple[str, ...]]:
         return dict(self._intents)
@@ -392,3 +398,9 @@ class IntentModel:
         names = self._names
         negated, name = min((-round(value, 4), names[i]) for i, value in raw.items())
         return self._make(name, -negated) if negated < 0.0 else None
+
+
+def message_keys(text: str) -> tuple[str, frozenset[str]]:
+    """A message's normalised text and content tokens, as ``IntentModel.index_keys`` keys them."""
+    norm, tokens, _grams = _prepare(text)
+    return norm, tokens

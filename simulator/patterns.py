@@ -574,6 +574,11 @@ class Pattern:
         object.__setattr__(self, "_alternatives", alternatives)
         object.__setattr__(self, "regex", None if fast is None else re.compile(fast, _FLAGS))
 
+    @property
+    def alternatives(self) -> tuple[tuple[_Segment, ...], ...]:
+        """The star-separated segments of each flat alternative (read by group indexes)."""
+        return self._alternatives
+
     def matches(self, text: str) -> bool:
         """Whether the whole message, normalised, matches this pattern."""
         return self.matches_normalised(normalise_message(text))

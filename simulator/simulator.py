@@ -1,16 +1,20 @@
 """The ``Simulator``: one explicit object per scenario that owns everything it simulates.
 
 It ties together the virtual clock, the one seeded random generator, the seeded consumer
-profiles and the fake cloud, and offers the verbs the step library and the CLI use. Nothing is
-module-level, so scenarios cannot leak into each other and run safely in parallel.
+profiles and the fake cloud, and offers the verbs the step library and the CLI use. Nothing a
+scenario changes is module-level (only compiled worlds, which nothing changes, are shared: see
+``CompiledWorlds``), so scenarios cannot leak into each other and run safely in parallel.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import sys
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.clock import DEFAULT_EPOCH, VirtualClock
 from simulator.cloud.cloud import Cloud
@@ -27,7 +31,133 @@ from simulator.tenant.schema import Channel, Tenant
 from simulator.transcript import EntryKind
 from simulator.world import World, build_world
 
+if TYPE_CHECKING:
+    from simulator.bots.runtime import BotSession
+    from simulator.js.engine import JsRunner
+    from simulator.tenant.schema import ApiIntegration
+
 DEFAULT_SEED = 20261123
+
+#: (path, size, modification time in ns) of each file a compiled world was built from.
+_Stamps = tuple[tuple[str, int, int], ...]
+
+
+def _stamps(paths: set[str]) -> _Stamps | None:
+    """The stamps of ``paths``, or None when one cannot be read (then nothing is cached)."""
+    out = []
+    for path in sorted(paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        out.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+class _RecordingCache(DocumentCache):
+    """Passes parses on to the run's shared cache and notes every file parsed, so that a
+    compiled world can be keyed by all the files it came from (includes too)."""
+
+    def __init__(self, inner: DocumentCache | None) -> None:
+        super().__init__()
+        self.inner = inner
+        self.paths: set[str] = set()
+
+    def parse(self, path: Path) -> Any:
+        self.paths.add(str(path))
+        if self.inner is not None:
+            return self.inner.parse(path)
+        return super().parse(path)
+
+
+class CompiledWorlds:
+    """Compiled worlds of tenant files, shared by the scenarios of a process.
+
+    A suite loads the same tenant file in every scenario, and loading plus compiling it (YAML,
+    validation, bot compilation, the linter) was a fifth of a scenario's time. A ``World`` is
+    never modified once built (the cloud copies what it changes: agents, connectors, queues),
+    so scenarios can share it. An entry is keyed by the tenant path and remembers the stamps
+    (size, modification time) of every file it was built from: the file, what it includes,
+    the exports it names; any change rebuilds it. Inline tenant text is keyed by its text
+    when it reads no other file. Bounded, least recently used first out.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, ...], tuple[_Stamps, World]] = OrderedDict()
+        #: Builds and reuses, for the tests that keep the cache honest.
+        self.builds = 0
+        self.hits = 0
+
+    def get(self, key: tuple[str, ...]) -> World | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stamps, world = entry
+        if _stamps({path for path, _size, _mtime in stamps}) != stamps:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return world
+
+    def put(self, key: tuple[str, ...], files: set[str], world: World) -> None:
+        self.builds += 1
+        stamps = _stamps(files)
+        if stamps is None:
+            return
+        self._entries[key] = (stamps, world)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+WORLDS = CompiledWorlds()
+
+
+class _LazyJs:
+    """The JavaScript engine's hooks, importing and building it only when code first runs.
+
+    Importing the engine (V8 bindings) costs a noticeable share of a short run's start-up,
+    and most tenants have no code at all. The hooks do what ``JsRunner``'s own would
+    (``JsRunner._install_hooks``) and hand over to one runner made on first use.
+    """
+
+    def __init__(self, cloud: Cloud, store: ContextStore, consumer: ConsumerModel) -> None:
+        self.cloud = cloud
+        self.store = store
+        self.consumer = consumer
+        self._runner: JsRunner | None = None
+
+    def runner(self) -> JsRunner:
+        if self._runner is None:
+            from simulator.js.engine import JsRunner
+
+            self._runner = JsRunner(self.cloud, self.store, install_hooks=False)
+            self._runner.api.consumer = self.consumer
+        return self._runner
+
+    def run(
+        self, conv: Conversation, session: BotSession, code: str, phase: str, interaction: str
+    ) -> list[str]:
+        return self.runner().run(conv, session, code, phase, interaction)
+
+    def joined(self, conv: Conversation, session: BotSession) -> None:
+        if session.bot.definition.global_functions:
+            self.runner().joined(conv, session)
+
+    def transform(
+        self, conv: Conversation, session: BotSession, integration: ApiIntegration, result: Any
+    ) -> Any:
+        if not integration.transform:
+            return result
+        return self.runner().transform(conv, session, integration, result)
+
+
+def _origin_files(loaded: LoadedTenant) -> set[str]:
+    return {o.file for o in loaded.origins.values() if o.file and os.path.isfile(o.file)}
 
 
 class Simulator:
@@ -72,18 +202,40 @@ class Simulator:
         full = Path(path)
         if not full.is_absolute():
             full = self.base_dir / full
-        return self.use_tenant(load_tenant(full, self.document_cache))
+        self._check_not_started()
+        key = ("file", str(full))
+        world = WORLDS.get(key)
+        if world is None:
+            recorder = _RecordingCache(self.document_cache)
+            loaded = load_tenant(full, recorder)
+            world = build_world(loaded)
+            WORLDS.put(key, {str(full), *recorder.paths, *_origin_files(loaded)}, world)
+        return self._install(world)
 
     def load_text(self, text: str, name: str = "<inline>") -> World:
-        return self.use_tenant(load_tenant_text(text, name=name, base_dir=self.base_dir))
+        self._check_not_started()
+        key = ("text", name, str(self.base_dir), text)
+        world = WORLDS.get(key)
+        if world is None:
+            loaded = load_tenant_text(text, name=name, base_dir=self.base_dir)
+            world = build_world(loaded)
+            if all(o.file == name for o in loaded.origins.values()):  # no other file read
+                WORLDS.put(key, set(), world)
+        return self._install(world)
 
-    def use_tenant(self, tenant: Tenant | LoadedTenant) -> World:
+    def _check_not_started(self) -> None:
         if self.cloud is not None and self.conversations:
             raise StepError("load the tenant before the first conversation starts")
+
+    def use_tenant(self, tenant: Tenant | LoadedTenant) -> World:
+        self._check_not_started()
         loaded = (
             tenant if isinstance(tenant, LoadedTenant) else LoadedTenant(tenant, {}, self.base_dir)
         )
-        world = build_world(loaded)
+        return self._install(build_world(loaded))
+
+    def _install(self, world: World) -> World:
+        """Build this scenario's cloud (its mutable state) around a compiled world."""
         self.world = world
         self.cloud = Cloud(world, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
@@ -95,19 +247,25 @@ class Simulator:
         self.cloud.context_handler = self.context_store.bot_operation
         self.group_router = GroupRouter(self.cloud)
         self.cloud.group_router = self.group_router.route
-        self.consumer.use_tenant(loaded.tenant.consumer)
+        self.consumer.use_tenant(world.consumer)
         # Preset bot variables come first, so __initConversation already sees them.
         self.cloud.session_listeners.insert(0, self.consumer.preset_variables)
         self._install_code_runner()
         return world
 
     def _install_code_runner(self) -> None:
-        from simulator.js.engine import JsRunner
-
         assert self.cloud is not None
-        runner = JsRunner(self.cloud, self.context_store)
-        runner.api.consumer = self.consumer
-        self.cloud.code_runner = runner.run
+        if "simulator.js.engine" in sys.modules:  # already paid for: no reason to defer
+            from simulator.js.engine import JsRunner
+
+            runner = JsRunner(self.cloud, self.context_store)
+            runner.api.consumer = self.consumer
+            self.cloud.code_runner = runner.run
+            return
+        js = _LazyJs(self.cloud, self.context_store, self.consumer)
+        self.cloud.code_runner = js.run
+        self.cloud.session_listeners.append(js.joined)
+        self.cloud.api_transformer = js.transform
 
     def resolve(self, path: str) -> Path:
         """Find a user file: as given, then in each search folder (feature folder, root)."""

@@ -168,6 +168,7 @@ def build_world(loaded: LoadedTenant) -> World:
         groups[group.name] = group
     _join_export_groups(bots, groups, group_of)
     world = World(tenant.platform, skills, agents, bots, connectors, groups, group_of, [])
+    world.consumer = tenant.consumer
     for name in connectors:
         origin = _where(loaded, "connector", name)
         world.connector_origins[name] = (origin.file, origin.line)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.bots.compiled import CompiledBot
-from simulator.tenant.schema import Agent, BotGroup, Connector, Platform, Skill
+from simulator.tenant.schema import Agent, BotGroup, Connector, ConsumerPreset, Platform, Skill
 
 
 @dataclass
@@ -24,6 +24,8 @@ class World:
     warnings: list[str]
     #: Where each connector (by bot) is written: file and line, for lint warnings.
     connector_origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    #: The tenant's ``consumer:`` preset (who the consumer is before any step changes it).
+    consumer: ConsumerPreset | None = None
 
     def skill_label(self, skill_id: str) -> str:
         skill = self.skills.get(skill_id)

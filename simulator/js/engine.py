@@ -203,12 +203,16 @@ class JsRunner:
         return owner if isinstance(owner, ContextStore) else None
 
     # -- hooks into the cloud -------------------------------------------------------------
+    def joined(self, conv: Conversation, session: BotSession) -> None:
+        """A bot joined a conversation: build its context now (runs __initConversation)."""
+        self._context(conv, session)
+
     def _install_hooks(self) -> None:
         """Run __initConversation when a bot joins a conversation, transforms after API calls."""
 
         def joined(conv: Conversation, session: BotSession) -> None:
             if session.bot.definition.global_functions:
-                self._context(conv, session)
+                self.joined(conv, session)
 
         def transform(
             conv: Conversation, session: BotSession, integration: ApiIntegration, result: Any
