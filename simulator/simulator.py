@@ -8,6 +8,7 @@ scenario changes is module-level (only compiled worlds, which nothing changes, a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import sys
@@ -237,7 +238,11 @@ class Simulator:
     def _install(self, world: World) -> World:
         """Build this scenario's cloud (its mutable state) around a compiled world."""
         self.world = world
-        self.cloud = Cloud(world, self.clock, self.rng)
+        # The compiled world may be shared with other scenarios (see CompiledWorlds): the cloud
+        # gets its own shallow copy, so a step that replaces a setting (auto-close, B11) or
+        # adds a warning changes this scenario only.
+        own = dataclasses.replace(world, warnings=list(world.warnings))
+        self.cloud = Cloud(own, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
         self.cloud.chooser = self.chooser
         for bot in world.bots.values():
