@@ -10,11 +10,14 @@ from one conversation into the next) and is checked once a virtual day has passe
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from simulator.invariants import (
     ConversationInvariant,
@@ -23,6 +26,7 @@ from simulator.invariants import (
     check_conversation,
 )
 from simulator.simulator import DEFAULT_SEED, Simulator
+from simulator.tenant.loader import LoadedTenant, load_tenant_text
 from simulator.tenant.schema import ESCALATION_FAILED_MESSAGE
 from simulator.transcript import EntryKind
 
@@ -257,9 +261,25 @@ def _perform(sim: Simulator, action: Action) -> None:
         sim.drop_transfers(action.text)
 
 
+@functools.cache
+def _soak_tenant() -> LoadedTenant:
+    """The built-in tenant, parsed once: every conversation's simulator builds its world
+    from the same parsed document (parsing is most of a fresh simulator's cost)."""
+    return load_tenant_text(SOAK_TENANT, name="<soak tenant>", base_dir=Path.cwd())
+
+
+@functools.cache
+def _shared_faker() -> Any:
+    """One Faker for every conversation: each simulator reseeds it with its own seed on first
+    use, so the names are those of a fresh one, without Faker's costly construction."""
+    from faker import Faker
+
+    return Faker("en_US")
+
+
 def _soak_simulator(seed: int) -> Simulator:
-    sim = Simulator(seed=seed)
-    sim.load_text(SOAK_TENANT, name="<soak tenant>")
+    sim = Simulator(seed=seed, faker=_shared_faker())
+    sim.use_tenant(_soak_tenant())
     return sim
 
 
