@@ -168,3 +168,17 @@ def test_save_never_creates_folders_nor_overwrites_silently(
 
     assert _chat(monkeypatch, ["hi", "/save! kept.feature"]) == 0
     assert "Feature:" in (project / "kept.feature").read_text(encoding="utf-8")
+
+
+def test_auto_close_shows_when_it_fires_and_is_pinned(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    closing = TENANT.replace("skills:", "platform:\n  auto_close_after_minutes: 60\nskills:", 1)
+    (project / "tenant.yaml").write_text(closing, encoding="utf-8")
+    assert _chat(monkeypatch, ["hi", "/wait 2 hours", "/save closed.feature"]) == 0
+    out = capfd.readouterr().out
+    assert "01:00:00.000  [conversation] closed: no consumer message for 60 minutes" in out
+    saved = (project / "closed.feature").read_text(encoding="utf-8")
+    assert "When 2 hours pass\n    Then the conversation is closed\n" in saved
+    assert main(["run", "closed.feature", "-q"]) == 0
+    assert "1 scenario: 1 passed" in capfd.readouterr().out
