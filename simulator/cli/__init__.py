@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from simulator.cli.chat_help import CHAT_HELP
 from simulator.errors import UserError
+
+if TYPE_CHECKING:
+    from simulator.invariants import ConversationInvariant
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -239,6 +243,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="how many conversations (default 100000)",
     )
     soak.add_argument("--seed", type=_positive_int, default=1, metavar="N", help="seed (default 1)")
+    soak.add_argument(
+        "--replay",
+        type=_positive_int,
+        metavar="SEED",
+        help="replay the one conversation a violation printed, shrunk to the fewest actions",
+    )
+    soak.add_argument(
+        "--save",
+        metavar="FILE.feature",
+        help="with --replay: write the shrunk conversation as a regression scenario",
+    )
+    soak.add_argument(
+        "--invariant",
+        action="append",
+        default=[],
+        metavar="MODULE:FUNC",
+        help="an extra invariant, called with (cloud, conversation); may repeat",
+    )
     return parser
 
 
@@ -316,23 +338,75 @@ def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
 def _soak_command(args: argparse.Namespace) -> int:
     import time
 
-    from simulator.invariants import InvariantViolation
-    from simulator.soak import run_soak
+    from simulator.invariants import load_invariant
+    from simulator.soak import SoakFailure, run_soak
 
     started = time.perf_counter()
+    plugins: list[str] = list(args.invariant)
+    try:
+        invariants = [load_invariant(p) for p in plugins]
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.replay is not None:
+        return _soak_replay(args.replay, args.save, plugins, invariants)
+    if args.save is not None:
+        print("error: --save needs --replay SEED", file=sys.stderr)
+        return EXIT_USAGE
 
     def progress(done: int) -> None:
         if done % 10_000 == 0 or done == args.conversations:
             print(f"  {done} conversations", file=sys.stderr)
 
     try:
-        summary = run_soak(args.conversations, args.seed, progress=progress)
-    except InvariantViolation as exc:
-        print(f"invariant violated: {exc}", file=sys.stderr)
+        summary = run_soak(args.conversations, args.seed, progress=progress, invariants=invariants)
+    except SoakFailure as exc:
+        print(f"invariant violated ({exc.name}): {exc}", file=sys.stderr)
+        if exc.seed is not None:
+            again = "".join(f" --invariant {p}" for p in plugins)
+            print(
+                f"seed {exc.seed}: replay it with simulator soak --replay {exc.seed}{again}"
+                " --save bug.feature",
+                file=sys.stderr,
+            )
         return EXIT_FAILED
     print(summary.render())
     print(f"seed {args.seed}, {time.perf_counter() - started:.1f}s")
     return EXIT_OK
+
+
+def _soak_replay(
+    seed: int, save: str | None, plugins: list[str], invariants: list[ConversationInvariant]
+) -> int:
+    """Replay one soak conversation alone; shrink it and save it when it breaks an invariant."""
+    from simulator.files import check_output_path
+    from simulator.soak import actions_for, feature_text, shrink, violation_of
+
+    target = None
+    if save is not None:
+        if not save.endswith(".feature"):
+            print(f'error: --save "{save}": the file name must end with .feature', file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            target = check_output_path(save, what="--save", overwrite=False)
+        except UserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    actions = actions_for(seed)
+    violation = violation_of(actions, invariants)
+    if violation is None:
+        print(f"seed {seed}: {len(actions)} actions, every invariant holds when replayed alone")
+        return EXIT_OK
+    shrunk = shrink(actions, violation.name, invariants)
+    final = violation_of(shrunk, invariants) or violation
+    print(f"seed {seed}: invariant violated ({final.name}): {final}")
+    print(f"shrunk from {len(actions)} to {len(shrunk)} actions:")
+    for action in shrunk:
+        print(f"  {action.step()}")
+    if target is not None:
+        target.write_text(feature_text(seed, shrunk, final, plugins), encoding="utf-8")
+        print(f"saved to {save}; run it with: simulator run {save}")
+    return EXIT_FAILED
 
 
 __all__ = [

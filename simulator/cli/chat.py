@@ -14,13 +14,15 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from simulator.cli.chat_help import CHAT_HELP as HELP
 from simulator.clock import parse_duration
+from simulator.cloud.conversation import Conversation
 from simulator.errors import SimulatorError, UserError
+from simulator.files import check_output_path
 from simulator.rich import INDENT, Content
 from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps.registry import REGISTRY
@@ -119,6 +121,7 @@ class ChatSession:
         self.sim.search_dirs = [Path.cwd()]
         self.recording = Recording()
         self.printed: dict[str, int] = {}
+        self.pinned_state: tuple[object, ...] | None = None
         self.commands: dict[str, Callable[[str], bool]] = {
             "wait": self.cmd_wait,
             "fail": self.cmd_fail,
@@ -129,6 +132,7 @@ class ChatSession:
             "context": self.cmd_context,
             "transcript": self.cmd_transcript,
             "save": self.cmd_save,
+            "save!": self.cmd_save_over,
             "say": self.cmd_say,
             "help": self.cmd_help,
             "quit": self.cmd_quit,
@@ -143,35 +147,99 @@ class ChatSession:
         print(f"error: {text}", file=self.err, flush=True)
 
     def flush_new(self) -> None:
-        """Print entries added since the last input; record replies as Then steps."""
+        """Print entries added since the last input in virtual-clock order; pin them as steps.
+
+        Entries of every conversation are merged by timestamp (then conversation, then order
+        of appending), so a timer that fired in another conversation shows where it happened.
+        The transcript is the only source: the same input gives the same output every run.
+        """
         many = len(self.sim.conversations) > 1
         current = self.sim.current
-        for conv in self.sim.conversations:
+        fresh: list[tuple[datetime, int, int, Conversation, Entry]] = []
+        for number, conv in enumerate(self.sim.conversations):
             start = self.printed.get(conv.id, 0)
-            entries = conv.transcript.entries[start:]
-            self.printed[conv.id] = len(conv.transcript.entries)
-            for entry in entries:
-                if entry.kind is EntryKind.CONSUMER and not self.echo_consumer:
-                    continue
-                prefix = f"[{conv.id}] " if many else ""
+            entries = conv.transcript.entries
+            fresh.extend((e.at, number, start + i, conv, e) for i, e in enumerate(entries[start:]))
+            self.printed[conv.id] = len(entries)
+        fresh.sort(key=lambda item: (item[0], item[1], item[2]))
+        platform_texts: list[str] = []
+        for _at, _number, _index, conv, entry in fresh:
+            prefix = f"[{conv.id}] " if many else ""
+            if entry.kind is not EntryKind.CONSUMER or self.echo_consumer:
                 self.say(prefix + entry.render())
                 numbered = _numbered_choices(entry, conv.text_only)
                 if numbered:
                     self.say(prefix + numbered)
-                if conv is not current:
-                    continue
-                if entry.kind is EntryKind.BOT:
-                    quoted = _quote(entry.text)
-                    if quoted is None:
-                        self.recording.add(
-                            COMMENT, f"the bot replied {entry.text!r} (cannot be quoted in a step)"
-                        )
-                    else:
-                        self.recording.add(CHECK, f"the bot replies {quoted}")
-                elif entry.kind is EntryKind.AGENT:
-                    quoted = _quote(entry.text)
-                    if quoted is not None:
-                        self.recording.add(CHECK, f"the consumer sees {quoted}")
+            if conv is current:
+                self._pin_entry(conv, entry, platform_texts)
+        if current is not None:
+            for text in platform_texts:
+                sent = sum(
+                    1
+                    for e in current.transcript.of_kind(EntryKind.PLATFORM)
+                    if e.text.startswith(f'sent "{text}" to ')
+                )
+                quoted = _quote(text)
+                if quoted is not None:
+                    times = "time" if sent == 1 else "times"
+                    self.recording.add(CHECK, f"the bot received {quoted} {sent} {times}")
+            self._pin_state(current)
+
+    def _pin_entry(self, conv: Conversation, entry: Entry, platform_texts: list[str]) -> None:
+        """Record the Then step that checks one consumer-relevant entry, or say why not."""
+        if entry.kind is EntryKind.BOT:
+            quoted = _quote(entry.text)
+            if quoted is None:
+                self.recording.add(
+                    COMMENT, f"the bot replied {entry.text!r} (cannot be quoted in a step)"
+                )
+            else:
+                self.recording.add(CHECK, f"the bot replies {quoted}")
+            raw = entry.details.get("content")
+            if isinstance(raw, dict) and not conv.text_only:
+                titles = [c.title for c in Content.from_json(raw).tappable()]
+                quoted_titles = [_quote(t) for t in titles]
+                if titles and all(q is not None for q in quoted_titles):
+                    listed = ", ".join(q for q in quoted_titles if q is not None)
+                    self.recording.add(CHECK, f"the bot offers choices {listed}")
+        elif entry.kind is EntryKind.AGENT:
+            quoted = _quote(entry.text)
+            if quoted is not None:
+                self.recording.add(CHECK, f"the consumer sees {quoted}")
+        elif entry.kind is EntryKind.TRANSFER and entry.text.startswith("transferred to skill"):
+            skill = entry.details.get("skill")
+            if isinstance(skill, str) and _quote(skill) is not None:
+                at = _clock_words(entry.elapsed_ms)
+                self.recording.add(
+                    CHECK, f'at {at} the conversation is transferred to skill "{skill}"'
+                )
+        elif entry.kind is EntryKind.PLATFORM and entry.text.startswith('sent "'):
+            text = entry.text[len('sent "') :].rsplit('" to ', 1)[0]
+            if text not in platform_texts:
+                platform_texts.append(text)
+        elif entry.kind is EntryKind.FAULT or (
+            entry.kind is EntryKind.TRANSFER and " escalates to " not in entry.text
+        ):
+            # Escalation outcomes and injected faults have no step of their own: their effects
+            # (replies, platform messages, holder, queue) are pinned; say what is not.
+            self.recording.add(COMMENT, f"not checked: [{entry.kind.value}] {entry.text}")
+
+    def _pin_state(self, conv: Conversation) -> None:
+        """Pin who holds the conversation, its queue and whether it is open, when they change."""
+        p = conv.participant
+        queued = next((s for s, ids in self.sim.platform.queues.items() if conv.id in ids), None)
+        state = (conv.id, p.kind if p else None, p.name if p else None, queued, conv.is_open)
+        if state == self.pinned_state:
+            return
+        self.pinned_state = state
+        if not conv.is_open:
+            self.recording.add(CHECK, "the conversation is closed")
+        elif queued is not None:
+            self.recording.add(CHECK, f'the conversation waits in the queue of skill "{queued}"')
+        elif p is not None and p.kind == "agent" and _quote(p.name) is not None:
+            self.recording.add(CHECK, f'the conversation is assigned to agent "{p.name}"')
+        elif p is not None and p.kind == "bot" and _quote(p.name) is not None:
+            self.recording.add(CHECK, f'the conversation is assigned to bot "{p.name}"')
 
     # -- session -------------------------------------------------------------------------
     def start(self) -> None:
@@ -205,7 +273,11 @@ class ChatSession:
                     self.error(f'unknown command "/{name}"')
                     self.say(HELP)
                     return True
-                return command(rest.strip())
+                try:
+                    return command(rest.strip())
+                finally:
+                    # What the command set off (timers, assignment, transfers) shows at once.
+                    self.flush_new()
             self.consumer_says(text)
         except SimulatorError as exc:
             self.error(str(exc))
@@ -367,20 +439,37 @@ class ChatSession:
         return True
 
     def cmd_save(self, rest: str) -> bool:
+        return self._save(rest, overwrite=False)
+
+    def cmd_save_over(self, rest: str) -> bool:
+        """``/save! FILE``: like /save, but replaces an existing file."""
+        return self._save(rest, overwrite=True)
+
+    def _save(self, rest: str, *, overwrite: bool) -> bool:
         if not rest:
-            raise UserError("usage: /save FILE.feature")
+            raise UserError("usage: /save FILE.feature (or /save! FILE.feature to overwrite)")
         target = Path(rest)
         if target.suffix != ".feature":
             raise UserError(f'"{rest}": the file name must end with .feature')
         target = target if target.is_absolute() else Path.cwd() / target
+        if not target.parent.is_dir():
+            # Never create folders silently: a typo in the folder would hide the saved file.
+            raise UserError(
+                f"/save {rest}: the folder {target.parent} does not exist; create it first"
+            )
+        if target.exists() and not overwrite:
+            raise UserError(f"/save {rest}: the file exists; use /save! {rest} to replace it")
+        check_output_path(target, what="/save", overwrite=overwrite)
         text = self.feature_text(target)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UserError(f"cannot write {rest}: {exc.strerror or exc}") from None
         count = sum(1 for s in self.recording.steps if s.kind != COMMENT)
-        self.say(f"saved {count} steps to {rest}; run it with: simulator run {rest}")
+        checks = sum(1 for s in self.recording.steps if s.kind == CHECK)
+        self.say(
+            f"saved {count} steps ({checks} checks) to {rest}; run it with: simulator run {rest}"
+        )
         skipped = [s.text for s in self.recording.steps if s.kind == COMMENT]
         if skipped:
             # Written as comments only: the saved scenario neither replays nor checks them.
@@ -492,3 +581,11 @@ def _numbered_choices(entry: Entry, text_only: bool) -> str | None:
         return None
     listed = " · ".join(f'{i} "{c.title}"' for i, c in enumerate(tappable, 1))
     return f"{INDENT}choose by number: {listed}"
+
+
+def _clock_words(elapsed_ms: int) -> str:
+    """Elapsed virtual time as a step's clock parameter: ``00:03:00.000``."""
+    seconds, ms = divmod(elapsed_ms, 1000)
+    minutes, sec = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours:02d}:{minute:02d}:{sec:02d}.{ms:03d}"

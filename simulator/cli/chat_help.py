@@ -16,6 +16,9 @@ message offering quick replies or buttons (listed as "choose by number"). Comman
   /vars                     variables of the bot holding the conversation
   /context                  contents of the Conversation Context Service
   /transcript               the full transcript of the conversation
-  /save FILE.feature        save the session as a scenario (run it with: simulator run FILE)
+  /save FILE.feature        save the session as a scenario: the steps and Then steps pinning
+                            replies, choices, transfers, queue, holder and platform messages
+                            (run it with: simulator run FILE); the folder must exist
+  /save! FILE.feature       the same, replacing an existing file
   /help                     this help
   /quit                     end the session (Ctrl-D too)"""
