@@ -324,22 +324,22 @@ def test_yaml_alias_bomb_stops_after_a_bounded_number_of_values(
 
     The bound is counted (values built), not timed, so machine load cannot make it flaky.
     """
-    from simulator.tenant import loader
+    from simulator.tenant import yaml_source
 
     path = _alias_bomb(tmp_path)
     built = 0
-    original = loader._Builder.build
+    original = yaml_source._Builder.build
 
     def counting(self: Any, node: Any, where: Any) -> Any:
         nonlocal built
         built += 1
         return original(self, node, where)
 
-    monkeypatch.setattr(loader._Builder, "build", counting)
+    monkeypatch.setattr(yaml_source._Builder, "build", counting)
     with pytest.raises(UserError) as caught:
         Simulator().load(str(path))
     assert "alias" in str(caught.value) and path.name in str(caught.value)
-    assert built <= loader.MAX_VALUES + 1, f"built {built} values before refusing"
+    assert built <= yaml_source.MAX_VALUES + 1, f"built {built} values before refusing"
 
 
 def test_yaml_alias_bomb_does_not_hang_a_process(tmp_path: Path) -> None:
