@@ -59,6 +59,37 @@ _FIELD = re.compile(r"\{\$\.api_(\w+)\.([^}]+)\}")
 _STEP = re.compile(r"(\w+)(\[(\w+)\])?")
 
 
+#: Errors the walk meets that are the export's own doing (or the platform's behaviour), not a
+#: gap of the simulator: a pattern of the error text and why. Every other error is a gap.
+EXPLAINED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r'namespace "[^"]+" is not registered'),
+        "the export's code uses a Conversation Context Service namespace it never registers;"
+        " the documented Context Service stores data only in a namespace that was created"
+        " (botContext.registerContextNamespace or the Context Service API, account-level,"
+        " outside what an export carries), so on an account without it the call fails too",
+    ),
+    (
+        re.compile(r'setTriggerNextMessage\("[^"]*"\) names no interaction'),
+        "the export's own code names an interaction that the export does not contain (the"
+        " export is broken there)",
+    ),
+    (
+        re.compile(r"jump to unknown interaction id"),
+        "the export's next step points to an interaction id that is not in the file (a"
+        " deleted interaction: the export is broken there)",
+    ),
+)
+
+
+def explain(error: str) -> str | None:
+    """Why an error is the export's (or the platform's) doing, or None: a simulator gap."""
+    for pattern, why in EXPLAINED:
+        if pattern.search(error):
+            return why
+    return None
+
+
 @dataclass(frozen=True)
 class Action:
     """One consumer action of a path: ``say`` a text or ``tap`` a choice by its title."""
@@ -84,14 +115,33 @@ class ExportWalk:
     paths: int = 0
     caps: list[str] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
+    startless: set[str] = field(default_factory=set)
 
     @property
     def clean(self) -> set[str]:
         return {k for k in self.reached if k not in self.errors}
 
     @property
+    def unexplained(self) -> dict[str, list[str]]:
+        """Errors no entry of ``EXPLAINED`` accounts for: simulator gaps until shown otherwise."""
+        found = {k: [e for e in v if explain(e) is None] for k, v in self.errors.items()}
+        if self.unattributed:
+            found["(outside any interaction)"] = [
+                e for e in self.unattributed if explain(e) is None
+            ]
+        return {k: v for k, v in found.items() if v}
+
+    @property
     def unreached(self) -> list[str]:
         return [k for k in self.interactions if k not in self.reached]
+
+    def why_unreached(self, key: str) -> str:
+        if key in self.disabled:
+            return "the interaction is disabled in the export"
+        dialog = key.split(" / ")[0]
+        if dialog in self.startless:
+            return "its dialog has no starter, and no path the walk tried jumps to it"
+        return "no path the walk tried leads to it"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,9 +154,10 @@ class ExportWalk:
             "paths": self.paths,
             "caps": list(self.caps),
             "disabled": sorted(self.disabled),
-            "unreached": self.unreached,
+            "unreached": {k: self.why_unreached(k) for k in self.unreached},
             "errors": {k: list(v) for k, v in sorted(self.errors.items())},
             "unattributed_errors": list(self.unattributed),
+            "unexplained_errors": self.unexplained,
         }
 
 
@@ -123,6 +174,11 @@ def _code_of(bot: Bot) -> str:
     for integration in bot.integrations:
         parts.append(getattr(integration, "transform", None) or "")
     return "\n".join(parts)
+
+
+def _routes_on_ctype(code: str) -> bool:
+    """Code that reads the Customer Info ctype and jumps with setTriggerNextMessage."""
+    return ".ctype" in code and "setTriggerNextMessage" in code
 
 
 def _code_of_interaction(inter: Any) -> str:
@@ -156,7 +212,9 @@ def stub_data(integration: ApiIntegration, code: str = "") -> Any:
 
 _VAR = re.compile(r"(?:var|let|const)\s+(\w+)\s*=\s*([^;\n]+)")
 _GET = re.compile(r"""botContext\.getBotVariable\(\s*["'](\w+)["']\s*\)((?:\.\w+|\[\w+\])*)""")
-_SET = re.compile(r"""botContext\.setBotVariable\(\s*["'](\w+)["']\s*,\s*(\w+)((?:\.\w+|\[\w+\])*)""")
+_SET = re.compile(
+    r"""botContext\.setBotVariable\(\s*["'](\w+)["']\s*,\s*(\w+)((?:\.\w+|\[\w+\])*)"""
+)
 
 
 def _code_paths(name: str, code: str) -> list[list[tuple[str, bool]]]:
@@ -191,8 +249,30 @@ def _code_paths(name: str, code: str) -> list[list[tuple[str, bool]]]:
 
 #: Names that end an access: properties and methods of texts and arrays, not response fields.
 _METHODS = frozenset(
-    "length map forEach filter push toString toUpperCase toLowerCase substring substr split"
-    " trim indexOf slice replace charAt includes join concat find some every".split()
+    [
+        "length",
+        "map",
+        "forEach",
+        "filter",
+        "push",
+        "toString",
+        "toUpperCase",
+        "toLowerCase",
+        "substring",
+        "substr",
+        "split",
+        "trim",
+        "indexOf",
+        "slice",
+        "replace",
+        "charAt",
+        "includes",
+        "join",
+        "concat",
+        "find",
+        "some",
+        "every",
+    ]
 )
 
 
@@ -214,7 +294,9 @@ def _fill(node: Any, steps: list[tuple[str, bool]]) -> Any:
         if not rest and isinstance(node, str):
             return node  # a character of a text field, as text[0]
         items = node if isinstance(node, list) else [None, None]
-        return [_fill(item, rest) if rest else item or f"value {n + 1}" for n, item in enumerate(items)]
+        return [
+            _fill(item, rest) if rest else item or f"value {n + 1}" for n, item in enumerate(items)
+        ]
     obj = node if isinstance(node, dict) else {}
     obj[step] = _fill(obj.get(step), rest) if rest else obj.get(step) or step
     return obj
@@ -297,15 +379,21 @@ class Walker:
                         found.append((dialog.name, Action("say", text)))
         if any(d.type.value == "fallback" for d in self.bot.dialogs):
             found.append(("(fallback)", Action("say", NO_MATCH_TEXT)))
-        if "ctype" in self.code:
+        routers = [
+            i
+            for d in self.compiled.dialogs
+            for i in d.interactions
+            if _routes_on_ctype(_code_of_interaction(i.definition))
+        ]
+        if routers:
             # The code routes on the customer type (Instagram's entry points: the channel
-            # always sets it there): open once per interaction name, with the Customer Info
-            # ctype set to it, instead of untyped openings (ctype undefined).
+            # always sets it there): open once per other interaction name, with the Customer
+            # Info ctype set to it, instead of untyped openings (ctype undefined).
             found = [
                 (dialog.name, Action("ctype", inter.name))
                 for dialog in self.compiled.dialogs
                 for inter in dialog.interactions
-                if "ctype" not in _code_of_interaction(inter.definition)
+                if inter not in routers
             ]
         return found
 
@@ -324,12 +412,11 @@ class Walker:
                 if i.definition.disabled
             },
         )
+        result.startless = {d.name for d in self.bot.dialogs if d.starter is None}
         queue: deque[tuple[Action, ...]] = deque((a,) for _, a in self.starters())
         while queue:
             if result.paths >= self.max_paths:
-                result.caps.append(
-                    f"path cap {self.max_paths} hit: {len(queue)} paths not walked"
-                )
+                result.caps.append(f"path cap {self.max_paths} hit: {len(queue)} paths not walked")
                 break
             path = queue.popleft()
             result.paths += 1
@@ -364,9 +451,7 @@ class Walker:
                     sim.say(action.text)
             except UserError as exc:
                 recorder.marks.append((len(conv.transcript.entries), "(walk)"))
-                result.unattributed.append(
-                    f"{' > '.join(a.describe() for a in path)}: {exc}"
-                )
+                result.unattributed.append(f"{' > '.join(a.describe() for a in path)}: {exc}")
                 return []
             if not conv.is_open:
                 break
@@ -502,10 +587,12 @@ def markdown_report(walks: list[ExportWalk]) -> str:
             continue
         for key, errors in sorted(w.errors.items()):
             lines.append(f"- error in `{key}`:")
-            lines += [f"  - {e}" for e in errors]
+            for e in errors:
+                why = explain(e)
+                lines.append(f"  - `{e}`")
+                lines.append(f"    - why: {why or 'not explained: a simulator gap'}")
         for text in w.unattributed:
             lines.append(f"- error outside any interaction: {text}")
         for key in w.unreached:
-            why = "disabled" if key in w.disabled else "not reached by the walk"
-            lines.append(f"- `{key}`: {why}")
+            lines.append(f"- `{key}` not reached: {w.why_unreached(key)}")
     return "\n".join(lines) + "\n"

@@ -35,6 +35,7 @@ commands in a nutshell:
   simulator run features/x.feature --tags "smoke and not slow" -n auto
   simulator check fixtures/bank.yaml  load a tenant file and print best-practice warnings
   simulator show bot-export.json      a bot's dialogs, interactions, rules and integrations
+  simulator walk bot-export.json      every path of an export: interactions reached and clean
   simulator steps --format markdown   the step catalogue (docs/steps.md)
   simulator schema -o tenant.schema.json
   simulator chat fixtures/bank.yaml --bot Routing
@@ -161,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     show.add_argument("file", metavar="FILE", help="a Conversation Builder export or a tenant file")
+
+    from simulator.cli.walk import add_parser as add_walk
+
+    add_walk(sub, _Formatter)
 
     steps = sub.add_parser(
         "steps",
@@ -296,6 +301,10 @@ def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
         from simulator.cli.show import show_command
 
         return show_command(args)
+    if command == "walk":
+        from simulator.cli.walk import walk_command
+
+        return walk_command(args)
     if command == "steps":
         from simulator.cli.catalogue import steps_command
 
