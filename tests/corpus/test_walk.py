@@ -88,3 +88,11 @@ def test_caps_are_reported() -> None:
     walk = walk_export(CORPUS / "ReplacementCardHelper.json", max_paths=5)
     assert walk.paths == 5
     assert walk.caps and walk.caps[0].startswith("path cap 5 hit")
+
+
+def test_every_export_has_a_feature_scenario() -> None:
+    """Issue 13 "Done when": each of the eleven exports is driven by a feature file."""
+    features = Path(__file__).parents[2] / "features" / "imports"
+    text = "\n".join(f.read_text(encoding="utf-8") for f in sorted(features.glob("*.feature")))
+    missing = [p.name for p in FILES if f'the corpus export "{p.name}"' not in text]
+    assert missing == []
