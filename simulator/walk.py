@@ -116,6 +116,7 @@ class ExportWalk:
     caps: list[str] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
     startless: set[str] = field(default_factory=set)
+    not_modelled: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> set[str]:
@@ -158,6 +159,7 @@ class ExportWalk:
             "errors": {k: list(v) for k, v in sorted(self.errors.items())},
             "unattributed_errors": list(self.unattributed),
             "unexplained_errors": self.unexplained,
+            "not_modelled": list(self.not_modelled),
         }
 
 
@@ -413,6 +415,7 @@ class Walker:
             },
         )
         result.startless = {d.name for d in self.bot.dialogs if d.starter is None}
+        result.not_modelled = response_flags(self.path)
         queue: deque[tuple[Action, ...]] = deque((a,) for _, a in self.starters())
         while queue:
             if result.paths >= self.max_paths:
@@ -544,6 +547,30 @@ class Walker:
         return [a for a in dict.fromkeys(answers) if a.strip()]
 
 
+#: Message fields of exports whose platform behaviour LivePerson does not document.
+RESPONSE_FLAGS = ("changeResponse", "cancelResponse")
+
+
+def response_flags(path: Path) -> list[str]:
+    """R3, nothing dropped silently: the export's messages that carry ``changeResponse`` or
+    ``cancelResponse`` (every one in the corpus is ``{"enabled": true}``). The developer
+    documentation describes neither, so the simulator does not model them; the walk names
+    them, by message, so a reader knows what is not run."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    messages = data.get("conversationMessage") if isinstance(data, dict) else None
+    for message in messages if isinstance(messages, list) else []:
+        if not isinstance(message, dict):
+            continue
+        flags = [f"{k} {json.dumps(message[k])}" for k in RESPONSE_FLAGS if k in message]
+        if flags:
+            found.append(f'message "{message.get("name")}": {", ".join(flags)}')
+    return found
+
+
 def _default_sim(path: Path) -> Any:
     from simulator.simulator import Simulator
 
@@ -582,6 +609,13 @@ def markdown_report(walks: list[ExportWalk]) -> str:
         )
     for w in walks:
         lines += ["", f"## {w.file} ({w.bot})", ""]
+        if w.not_modelled:
+            lines.append(
+                f"Not modelled (R3): {len(w.not_modelled)} messages carry changeResponse or"
+                " cancelResponse, which LivePerson's documentation does not describe: "
+                + "; ".join(w.not_modelled)
+            )
+            lines.append("")
         if not w.errors and not w.unreached and not w.unattributed:
             lines.append("Every interaction reached and clean.")
             continue

@@ -78,6 +78,11 @@ def _summary(w: ExportWalk) -> str:
         f" {len(w.reached)} reached, {len(w.clean)} clean ({w.paths} paths)"
     ]
     lines += [f"  cap: {c}" for c in w.caps]
+    if w.not_modelled:
+        lines.append(
+            f"  not modelled (R3): {len(w.not_modelled)} messages carry changeResponse or"
+            " cancelResponse (undocumented)"
+        )
     for key, errors in sorted(w.errors.items()):
         for e in errors:
             lines.append(f"  error in {key}: {e}")

@@ -96,3 +96,11 @@ def test_every_export_has_a_feature_scenario() -> None:
     text = "\n".join(f.read_text(encoding="utf-8") for f in sorted(features.glob("*.feature")))
     missing = [p.name for p in FILES if f'the corpus export "{p.name}"' not in text]
     assert missing == []
+
+
+def test_change_and_cancel_response_flags_are_reported_not_dropped() -> None:
+    """65 messages of the corpus carry changeResponse/cancelResponse; the walk names each."""
+    flagged = [m for p in FILES for m in _walk(p).not_modelled]
+    assert len(flagged) == 65
+    assert all('changeResponse {"enabled": true}' in m for m in flagged)
+    assert "cancelResponse" in DOC.read_text(encoding="utf-8")
