@@ -49,6 +49,46 @@ def add_parser(
     walk.add_argument("--max-depth", type=int, default=10, help="actions per path (10)")
 
 
+def add_crawl_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], fmt: type[argparse.HelpFormatter]
+) -> None:
+    crawl = sub.add_parser(
+        "crawl",
+        help="write feature files for the walk's paths of an export",
+        description=(
+            "Walk the export (as simulator walk) and write one readable feature file per path\n"
+            "that ends, replaying it with the bot's replies as Then steps. Deterministic: the\n"
+            "same export gives the same files; re-crawl after changing the bot to see a diff."
+        ),
+        formatter_class=fmt,
+    )
+    crawl.add_argument("file", metavar="EXPORT", help="a Conversation Builder export")
+    crawl.add_argument("--out", required=True, help="folder for the feature files")
+    crawl.add_argument("--max-paths", type=int, default=300, help="paths walked (300)")
+    crawl.add_argument("--max-features", type=int, default=50, help="files written (50)")
+
+
+def crawl_command(args: argparse.Namespace) -> int:
+    from simulator.files import check_output_dir
+    from simulator.walk import crawl_features
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise WalkInputError(f"{args.file}: no such export file")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    check_output_dir(out, what="--out")
+    files, caps = crawl_features(
+        path, out, max_paths=args.max_paths, max_features=args.max_features
+    )
+    for name, text in files:
+        write_output_text(out / name, text, what="feature file")
+    print(f"{len(files)} feature files written to {out}")
+    for cap in caps:
+        print(f"cap: {cap}")
+    return EXIT_OK
+
+
 def walk_command(args: argparse.Namespace) -> int:
     # Imported here: building the parser must not load the runtime (see cli/__init__).
     from simulator.walk import markdown_report, walk_export

@@ -61,3 +61,35 @@ def test_cli_walk_exit_1_on_a_gap(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_walk_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["walk", str(tmp_path / "nope.json")]) == 2
     assert "no such export file" in capsys.readouterr().err
+
+
+def test_crawl_writes_passing_features_and_a_change_shows_a_diff(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 item 2: the crawl's feature files pass under `simulator run`, the same export
+    gives the same files, and a changed bot gives different ones."""
+    export = tmp_path / "bot.json"
+    export.write_text((FIXTURES / "escalation-bot.json").read_text(encoding="utf-8"))
+    out = tmp_path / "generated"
+    assert main(["crawl", str(export), "--out", str(out), "--max-features", "4"]) == 0
+    first = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.feature"))}
+    assert len(first) == 4
+    assert "cap: feature cap 4 hit" in capfd.readouterr().out
+    assert all("Then the bot replies" in t for t in first.values())
+    assert main(["run", str(out)]) == 0
+    assert "4 scenarios: 4 passed" in capfd.readouterr().out
+
+    assert main(["crawl", str(export), "--out", str(out), "--max-features", "4"]) == 0
+    again = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.feature"))}
+    assert again == first
+
+    changed = export.read_text(encoding="utf-8").replace(
+        "Let me find an agent for you.", "One moment, finding an agent."
+    )
+    assert changed != export.read_text(encoding="utf-8")
+    export.write_text(changed, encoding="utf-8")
+    assert main(["crawl", str(export), "--out", str(out), "--max-features", "4"]) == 0
+    after = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.feature"))}
+    diff = [name for name in first if first[name] != after[name]]
+    assert diff
+    assert any("One moment, finding an agent." in after[name] for name in diff)
