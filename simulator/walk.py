@@ -605,8 +605,8 @@ RESPONSE_FLAGS = ("changeResponse", "cancelResponse")
 
 def response_flags(path: Path) -> list[str]:
     """R3, nothing dropped silently: the export's messages that carry ``changeResponse`` or
-    ``cancelResponse`` (every one in the corpus is ``{"enabled": true}``). The developer
-    documentation describes neither, so the simulator does not model them; the walk names
+    ``cancelResponse`` (every one in the corpus is ``{"enabled": true}``). We found no LivePerson
+    documentation of either, so the simulator does not model them; the walk names
     them, by message, so a reader knows what is not run."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -687,7 +687,8 @@ def markdown_report(walks: list[ExportWalk]) -> str:
         if w.not_modelled:
             lines.append(
                 f"Not modelled (R3): {len(w.not_modelled)} messages carry changeResponse or"
-                " cancelResponse, which LivePerson's documentation does not describe: "
+                " cancelResponse, for which we found no LivePerson documentation (searched:"
+                " LivePersonInc/developer-center); the simulator does not model them: "
                 + "; ".join(w.not_modelled)
             )
             lines.append("")
