@@ -31,6 +31,8 @@ from typing import Any
 
 from simulator.errors import UserError
 from simulator.lint import pattern_samples
+from simulator.rich import Content
+from simulator.simulator import Simulator
 from simulator.tenant.schema import ApiIntegration, Bot
 from simulator.transcript import EntryKind
 
@@ -549,8 +551,6 @@ class Walker:
         offer = None
         for entry in reversed(conv.transcript.entries[start:]):
             if entry.kind is EntryKind.BOT and isinstance(entry.details.get("content"), dict):
-                from simulator.rich import Content
-
                 content = Content.from_json(entry.details["content"])
                 if content.offered():
                     offer = content
@@ -647,8 +647,6 @@ def crawl_features(
 
 
 def _default_sim(path: Path) -> Any:
-    from simulator.simulator import Simulator
-
     sim = Simulator(base_dir=path.parent)
     sim.load_text(f"bots:\n  - export: {json.dumps(str(path.resolve()))}\n")
     return sim
