@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from simulator.js.context_api import unsupported_calls
 from simulator.tenant.schema import (
     ESCALATION_FAILED_MESSAGE,
     MESSAGING_ONLY_SETTINGS,
@@ -135,6 +136,12 @@ def not_run_warnings(bot: CompiledBot) -> list[LintWarning]:
                 LintWarning("R3", f"{where}: {what}", bot.name, bot.file, bot.line)
                 for what in whats
             ]
+    # Code that calls a botContext function the simulator does not model, or one that is not
+    # documented: the conversation would fail there (js.context_api says the same when run).
+    warnings += [
+        LintWarning("R3", f'bot "{bot.name}", {found}', bot.name, bot.file, bot.line)
+        for found in unsupported_calls(bot.definition)
+    ]
     return warnings
 
 
