@@ -119,7 +119,10 @@ def lint_world(world: World) -> list[LintWarning]:
 def not_run_warnings(bot: CompiledBot) -> list[LintWarning]:
     """R3: what an imported bot holds that the simulator cannot run (interaction notes and
     rules with an unsupported condition); the runtime logs the same when it reaches them."""
-    warnings: list[LintWarning] = []
+    warnings: list[LintWarning] = [
+        LintWarning("R3", f'bot "{bot.name}": {note}', bot.name, bot.file, bot.line)
+        for note in bot.definition.notes
+    ]
     for dialog in bot.dialogs:
         for inter in dialog.interactions:
             d = inter.definition

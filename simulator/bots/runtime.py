@@ -199,6 +199,9 @@ class BotSession:
         self.button_payload: str | None = None
         #: The simulator's coverage collector, if the host offers one (``simulator.coverage``).
         self.coverage: Coverage | None = getattr(host, "coverage", None)
+        # What the importer could not map at the bot level is noted once per session (R3).
+        for note in bot.definition.notes:
+            host.log(EntryKind.WARNING, f"{bot.name}: not modelled (R3): {note}", bot=bot.name)
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:

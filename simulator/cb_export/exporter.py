@@ -95,6 +95,8 @@ class _Exporter:
             ext["environment"] = dict(bot.environment)
         if bot.nlu_engine is not NluEngine.LIVEPERSON:
             ext["nlu_engine"] = bot.nlu_engine.value
+        if bot.notes:
+            ext["notes"] = list(bot.notes)
         if ext:
             doc[EXTENSION] = ext
         return doc

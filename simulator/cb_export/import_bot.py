@@ -51,9 +51,20 @@ class BotImport(ImporterBase):
         out["integrations"] = self.integrations()
         out["dialogs"] = self.dialogs()
         ext = r.opt_obj(self.doc.get(EXTENSION), EXTENSION)
-        for key in ("environment", "nlu_engine", "type"):
+        for key in ("environment", "nlu_engine", "type", "notes"):
             if key in ext:
                 out[key] = ext[key]
+        flagged = response_flag_messages(self.doc)
+        if flagged:
+            note = (
+                f"{len(flagged)} messages carry changeResponse/cancelResponse settings, which"
+                " LivePerson does not document; they are not modelled (first: "
+                + ", ".join(f'"{n}"' for n in flagged[:3])
+                + ")"
+            )
+            notes = out.setdefault("notes", [])
+            if note not in notes:
+                notes.append(note)
         return out
 
     def intents(self) -> list[dict[str, Any]]:
@@ -95,3 +106,17 @@ class BotImport(ImporterBase):
                 self.intents_by_id[intent_id] = name
             intents.append(intent)
         return intents
+
+
+#: Message fields of exports whose platform behaviour LivePerson does not document (R3).
+RESPONSE_FLAGS = ("changeResponse", "cancelResponse")
+
+
+def response_flag_messages(doc: dict[str, Any]) -> list[str]:
+    """Names of the export's messages that carry ``changeResponse`` or ``cancelResponse``."""
+    messages = doc.get("conversationMessage")
+    return [
+        str(m.get("name") or m.get("id") or "?")
+        for m in (messages if isinstance(messages, list) else [])
+        if isinstance(m, dict) and any(k in m for k in RESPONSE_FLAGS)
+    ]

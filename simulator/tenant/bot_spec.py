@@ -97,6 +97,11 @@ class Bot(Model):
     global_functions: str | None = Field(default=None, description="JavaScript (imports).")
     environment: dict[str, str] = Field(default_factory=dict)
     group: str | None = Field(default=None, description="Bot group id from an import.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the importer could not map at the bot level (R3): warned by check,"
+        " noted in the transcript when the bot joins a conversation.",
+    )
 
 
 class BotRef(Model):

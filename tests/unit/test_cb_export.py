@@ -462,3 +462,31 @@ def test_exports_are_limited_by_the_importer(
     monkeypatch.setattr(importer, "MAX_EXPORT_BYTES", 100)
     with pytest.raises(FixtureError, match="exports are limited to 100 bytes"):
         import_export(path)
+
+
+def test_undocumented_response_flags_are_a_bot_note_warned_by_check_and_logged(
+    tmp_path: Path,
+) -> None:
+    """R3: changeResponse / cancelResponse are not modelled, so they are said, not dropped."""
+    import json as _json
+
+    from simulator.cb_export import parse_export
+    from simulator.lint import not_run_warnings
+    from simulator.simulator import Simulator
+    from simulator.transcript import EntryKind
+
+    source = Path(__file__).parents[2] / "fixtures" / "exports" / "escalation-bot.json"
+    doc = _json.loads(source.read_text(encoding="utf-8"))
+    doc["conversationMessage"][0]["changeResponse"] = {"enabled": True}
+    result = parse_export(doc, file="flagged.json")
+    assert any("changeResponse/cancelResponse" in n for n in result.bot.notes)
+    export = tmp_path / "flagged.json"
+    export.write_text(_json.dumps(doc), encoding="utf-8")
+    sim = Simulator()
+    sim.load(str(export))
+    bot = next(iter(sim.platform.world.bots.values()))
+    assert [w.code for w in not_run_warnings(bot)].count("R3") >= 1
+    sim.open_conversation(bot=bot.name)
+    sim.say("hello")  # the bot's session starts with its first message
+    warnings = [e.text for e in sim.conversation().transcript.of_kind(EntryKind.WARNING)]
+    assert any("not modelled (R3)" in w and "changeResponse" in w for w in warnings), warnings
