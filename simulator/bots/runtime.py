@@ -201,7 +201,7 @@ class BotSession:
         self.coverage: Coverage | None = getattr(host, "coverage", None)
         # What the importer could not map at the bot level is noted once per session (R3).
         for note in bot.definition.notes:
-            host.log(EntryKind.WARNING, f"{bot.name}: not modelled (R3): {note}", bot=bot.name)
+            host.log(EntryKind.WARNING, f"{bot.name}: import note (R3): {note}", bot=bot.name)
 
     # -- variables ---------------------------------------------------------------------
     def set_variable(self, name: str, value: str, why: str) -> None:

@@ -135,6 +135,12 @@ def parse_export(text: str | dict[str, Any], *, file: str = "<export>") -> Impor
             "bot",
         )
     raw = ExportImporter(reader, doc).build()
+    # Import notes about the bot as a whole (not one interaction, whose own notes are kept on
+    # it) stay on the bot, so check and the transcript can say them (R3).
+    bot_notes = raw.setdefault("notes", [])
+    for note in reader.notes:
+        if not note.startswith('interaction "') and note not in bot_notes:
+            bot_notes.append(note)
     try:
         bot = Bot.model_validate(raw)
     except ValidationError as exc:

@@ -489,4 +489,4 @@ def test_undocumented_response_flags_are_a_bot_note_warned_by_check_and_logged(
     sim.open_conversation(bot=bot.name)
     sim.say("hello")  # the bot's session starts with its first message
     warnings = [e.text for e in sim.conversation().transcript.of_kind(EntryKind.WARNING)]
-    assert any("not modelled (R3)" in w and "changeResponse" in w for w in warnings), warnings
+    assert any("import note (R3)" in w and "changeResponse" in w for w in warnings), warnings
