@@ -32,7 +32,8 @@ from simulator.bots.api_calls import api_request, field_value
 from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
 from simulator.bots.intents import score_intents, top_intent
 from simulator.bots.rich_build import rich_content
-from simulator.bots.variables import condition_holds, render, walk
+from simulator.bots.rules import conditions_hold, describe_rule, rule_matches
+from simulator.bots.variables import render, walk
 from simulator.coverage import Coverage
 from simulator.nlu import IntentScore, MatchLevel
 from simulator.rich import QUICK_REPLY, TEXT, Choice, Content
@@ -391,50 +392,30 @@ class BotSession:
     def _unsupported_rule(self, inter: CompiledInteraction, rule: CompiledRule) -> None:
         self.host.log(
             EntryKind.ERROR,
-            f'{self.bot.name}: rule "{rule.rule.name or _describe_rule(rule)}" of'
+            f'{self.bot.name}: rule "{rule.rule.name or describe_rule(rule)}" of'
             f' "{inter.name}" is not run by the simulator ({rule.rule.unsupported}); it does not'
             " match",
             bot=self.bot.name,
         )
 
     def _conditions_hold(self, rule: CompiledRule, where: str) -> bool:
-        """A rule's variable conditions: a plain name is a bot variable, anything with braces
-        a template; ``any`` needs one to hold, ``all`` every one (none: true)."""
-        conditions = rule.rule.conditions
-        if not conditions:
+        """A rule's variable conditions (``rules.conditions_hold``), logged when it has any."""
+        if not rule.rule.conditions:
             return True
-        results = []
-        for c in conditions:
-            template = c.name if "{" in c.name else None
-            left = self.render(template, where) if template else self.variables.get(c.name, "")
-            results.append(condition_holds(c.op, left, self.render(c.value, where)))
-        held = any(results) if rule.rule.conditions_match == "any" else all(results)
+        held = conditions_hold(rule, where, self.render, self.variables)
         self.host.log(
             EntryKind.DIALOG,
-            f'{self.bot.name}: variable conditions of rule "{rule.rule.name or _describe_rule(rule)}"'
+            f'{self.bot.name}: variable conditions of rule "{rule.rule.name or describe_rule(rule)}"'
             f" {'hold' if held else 'do not hold'}",
             bot=self.bot.name,
         )
         return held
 
     def _rule_matches(self, rule: CompiledRule, text: str) -> bool:
-        r = rule.rule
-        if rule.exclude is not None and rule.exclude.search(text) is not None:
-            return False
-        if rule.patterns is not None:
-            return rule.patterns.first_match(text) is not None
-        if rule.regex is not None:
-            return rule.regex.search(text) is not None
-        if r.exact is not None:
-            return text.strip().lower() in rule.exact
-        if r.api_result is not None:
-            return False
-        if r.intent is not None:
-            return any(
-                s.intent == r.intent and s.level >= MatchLevel.GOOD
-                for s in self.score_intents(text, starters_only=False)
-            )
-        return False
+        return rule_matches(rule, text, self._all_intent_scores)
+
+    def _all_intent_scores(self, text: str) -> list[IntentScore]:
+        return self.score_intents(text, starters_only=False)
 
     def _follow_answer(
         self,
@@ -445,7 +426,7 @@ class BotSession:
         turn: Turn,
     ) -> None:
         self.pending = None
-        label = rule.rule.name or _describe_rule(rule) if rule else "any answer"
+        label = rule.rule.name or describe_rule(rule) if rule else "any answer"
         self.host.log(
             EntryKind.DIALOG,
             f'{self.bot.name} took answer to "{inter.name}" by rule {label}',
@@ -805,12 +786,3 @@ class BotSession:
         )
         self.pending = None
         turn.stopped = True
-
-
-def _describe_rule(rule: CompiledRule) -> str:
-    r = rule.rule
-    for key in ("pattern", "regex", "exact", "intent", "api_result"):
-        value = getattr(r, key)
-        if value is not None:
-            return f"{key} {value!r}"
-    return "no match"
