@@ -1,6 +1,6 @@
 """Pattern matching time against message size: the linear matcher vs the backtracking regex.
 
-The backtracking regex (``simulator.patterns._to_regex_source``, the executable definition
+The backtracking regex (``simulator.pattern_parser.to_regex_source``, the executable definition
 of the semantics) is only run up to ``--reference-limit`` characters, because beyond that it
 takes minutes.
 
@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import perf_counter
 
-from simulator.patterns import STEPS, _to_regex_source, compile_pattern, normalise_message
+from simulator.pattern_parser import to_regex_source
+from simulator.patterns import STEPS, compile_pattern, normalise_message
 
 PATTERN = "*(i|me)*(want|need)*(with|to)*(agent|human)*"
 SIZES = (4_096, 8_192, 1 << 20)
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--reference-limit", type=int, default=4_096)
     args = parser.parse_args()
     linear = compile_pattern(PATTERN)
-    reference = re.compile(_to_regex_source(PATTERN), re.IGNORECASE | re.DOTALL)
+    reference = re.compile(to_regex_source(PATTERN), re.IGNORECASE | re.DOTALL)
     print(f"pattern {PATTERN!r}, message 'i want i want ...' (no match)")
     for size in SIZES:
         text = ("i want " * (size // 7 + 1))[:size]

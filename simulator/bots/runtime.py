@@ -9,25 +9,34 @@ which it happens. The cloud schedules the plan on the clock; the bot itself neve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
-from simulator.bots.variables import condition_holds, render, walk
-from simulator.coverage import Coverage
-from simulator.nlu import IntentScore, MatchLevel, level_for
-from simulator.rich import (
-    BUTTON,
-    LINK,
-    POSTBACK,
-    QUICK_REPLY,
-    TEXT,
-    Card,
-    Choice,
-    Content,
-    parse_structured,
+from simulator.bots.actions import (
+    DEFAULT_API_FAILURE_TEXT,
+    DEFAULT_FALLBACK_TEXT,
+    MAX_STEPS_PER_TURN,
+    Action,
+    ApiRequest,
+    ApiResponse,
+    AutoTransfer,
+    Close,
+    Escalate,
+    GroupMatch,
+    Pending,
+    Say,
+    TransferContext,
+    Turn,
 )
+from simulator.bots.api_calls import api_request, field_value
+from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
+from simulator.bots.intents import score_intents, top_intent
+from simulator.bots.rich_build import rich_content
+from simulator.bots.rules import conditions_hold, describe_rule, rule_matches
+from simulator.bots.variables import render, walk
+from simulator.coverage import Coverage
+from simulator.nlu import IntentScore, MatchLevel
+from simulator.rich import QUICK_REPLY, TEXT, Choice, Content
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
     LP_CLOSECONVERSATION,
@@ -35,99 +44,32 @@ from simulator.tenant.schema import (
     AgentTransfer,
     ApiIntegration,
     BotTransferContext,
-    ChoiceSpec,
     EscalationIntegration,
     Interaction,
 )
 from simulator.transcript import EntryKind
 
-DEFAULT_FALLBACK_TEXT = "Not able to understand your question. Can you please re-phrase it?"
-#: What the platform sends when an API call fails and no failure rule takes it.
-DEFAULT_API_FAILURE_TEXT = "Sorry, I could not find anything for that."
-
-#: Interactions walked in one turn before the bot is considered to loop.
-MAX_STEPS_PER_TURN = 500
-
-
-# -- what a turn produces -----------------------------------------------------------------
-@dataclass
-class Say:
-    text: str
-    delay_ms: int
-    dialog: str
-    interaction: str
-    #: Rich content (quick replies, buttons, cards...) sent with the text (R2).
-    content: Content | None = None
-
-
-@dataclass
-class TransferContext:
-    """What travels with a bot-to-bot transfer: an intent and/or a message, nothing else (T7)."""
-
-    intent: str | None = None
-    message: str | None = None
-
-
-@dataclass
-class Escalate:
-    skill_ref: str
-    skill_id: str
-    agent_id: str | None
-    message_to_user: str | None
-    context: TransferContext | None
-    delay_ms: int
-    dialog: str
-    interaction: str
-    source: str
-
-
-@dataclass
-class AutoTransfer:
-    receiver: str
-    intent: str | None
-    message: str
-    delay_ms: int
-
-
-@dataclass
-class Close:
-    delay_ms: int
-    dialog: str
-    interaction: str
-
-
-Action = Say | Escalate | AutoTransfer | Close
-
-
-@dataclass(frozen=True)
-class ApiRequest:
-    """The request an API integration makes, with every reference filled in."""
-
-    integration: str
-    method: str
-    url: str
-    body: str | None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    """A stub's answer: the HTTP status and the JSON body (None when the call failed)."""
-
-    status: int
-    body: Any
-
-    @property
-    def ok(self) -> bool:
-        """Success as the platform counts it: status 200 or 201."""
-        return self.status in (200, 201)
-
-
-@dataclass
-class GroupMatch:
-    receiver: str
-    intent: str | None
-    how: str
+#: Re-exported: the records and functions that moved out of this module keep their old address.
+__all__ = [
+    "DEFAULT_API_FAILURE_TEXT",
+    "DEFAULT_FALLBACK_TEXT",
+    "MAX_STEPS_PER_TURN",
+    "Action",
+    "ApiRequest",
+    "ApiResponse",
+    "AutoTransfer",
+    "BotHost",
+    "BotSession",
+    "Close",
+    "Escalate",
+    "GroupMatch",
+    "Pending",
+    "Say",
+    "TransferContext",
+    "Turn",
+    "score_intents",
+    "top_intent",
+]
 
 
 class BotHost(Protocol):
@@ -155,22 +97,6 @@ class BotHost(Protocol):
     ) -> list[str]: ...
 
     def context_operation(self, session: BotSession, op: Any) -> None: ...
-
-
-@dataclass
-class Pending:
-    dialog: CompiledDialog
-    index: int
-
-
-@dataclass
-class Turn:
-    """Accumulates a turn's actions and its running delay."""
-
-    actions: list[Action] = field(default_factory=list)
-    delay_ms: int = 0
-    steps: int = 0
-    stopped: bool = False
 
 
 class BotSession:
@@ -466,50 +392,30 @@ class BotSession:
     def _unsupported_rule(self, inter: CompiledInteraction, rule: CompiledRule) -> None:
         self.host.log(
             EntryKind.ERROR,
-            f'{self.bot.name}: rule "{rule.rule.name or _describe_rule(rule)}" of'
+            f'{self.bot.name}: rule "{rule.rule.name or describe_rule(rule)}" of'
             f' "{inter.name}" is not run by the simulator ({rule.rule.unsupported}); it does not'
             " match",
             bot=self.bot.name,
         )
 
     def _conditions_hold(self, rule: CompiledRule, where: str) -> bool:
-        """A rule's variable conditions: a plain name is a bot variable, anything with braces
-        a template; ``any`` needs one to hold, ``all`` every one (none: true)."""
-        conditions = rule.rule.conditions
-        if not conditions:
+        """A rule's variable conditions (``rules.conditions_hold``), logged when it has any."""
+        if not rule.rule.conditions:
             return True
-        results = []
-        for c in conditions:
-            template = c.name if "{" in c.name else None
-            left = self.render(template, where) if template else self.variables.get(c.name, "")
-            results.append(condition_holds(c.op, left, self.render(c.value, where)))
-        held = any(results) if rule.rule.conditions_match == "any" else all(results)
+        held = conditions_hold(rule, where, self.render, self.variables)
         self.host.log(
             EntryKind.DIALOG,
-            f'{self.bot.name}: variable conditions of rule "{rule.rule.name or _describe_rule(rule)}"'
+            f'{self.bot.name}: variable conditions of rule "{rule.rule.name or describe_rule(rule)}"'
             f" {'hold' if held else 'do not hold'}",
             bot=self.bot.name,
         )
         return held
 
     def _rule_matches(self, rule: CompiledRule, text: str) -> bool:
-        r = rule.rule
-        if rule.exclude is not None and rule.exclude.search(text) is not None:
-            return False
-        if rule.patterns is not None:
-            return rule.patterns.first_match(text) is not None
-        if rule.regex is not None:
-            return rule.regex.search(text) is not None
-        if r.exact is not None:
-            return text.strip().lower() in rule.exact
-        if r.api_result is not None:
-            return False
-        if r.intent is not None:
-            return any(
-                s.intent == r.intent and s.level >= MatchLevel.GOOD
-                for s in self.score_intents(text, starters_only=False)
-            )
-        return False
+        return rule_matches(rule, text, self._all_intent_scores)
+
+    def _all_intent_scores(self, text: str) -> list[IntentScore]:
+        return self.score_intents(text, starters_only=False)
 
     def _follow_answer(
         self,
@@ -520,7 +426,7 @@ class BotSession:
         turn: Turn,
     ) -> None:
         self.pending = None
-        label = rule.rule.name or _describe_rule(rule) if rule else "any answer"
+        label = rule.rule.name or describe_rule(rule) if rule else "any answer"
         self.host.log(
             EntryKind.DIALOG,
             f'{self.bot.name} took answer to "{inter.name}" by rule {label}',
@@ -781,26 +687,10 @@ class BotSession:
         return self._next_index(dialog, inter, d.next, turn)
 
     def _request(self, integration: ApiIntegration, where: str) -> ApiRequest:
-        body = integration.body
-        return ApiRequest(
-            integration=integration.name,
-            method=integration.method.upper(),
-            url=self.render(integration.url, where),
-            body=self.render(body, where) if body is not None else None,
-            headers=tuple((k, self.render(v, where)) for k, v in integration.headers.items()),
-        )
+        return api_request(integration, where, self.render)
 
     def _field_value(self, template: str, where: str) -> Any:
-        """A custom data field: the JSON value itself when the field is one reference (a list
-        for ``[i]``), else the rendered text."""
-        stripped = template.strip()
-        if stripped.startswith("{$.") and stripped.endswith("}") and stripped.count("{") == 1:
-            inner = stripped[3:-1]
-            root, _, _ = inner.partition(".")
-            root = root.split("[", 1)[0]
-            path = inner[len(root) :]
-            return self._lookup(root, path)
-        return self.render(template, where)
+        return field_value(template, where, self.render, self._lookup)
 
     def _after_api(
         self,
@@ -840,52 +730,7 @@ class BotSession:
 
     def _rich(self, d: Interaction, text: str, where: str) -> tuple[str, Content | None]:
         """The interaction's rich content with variables replaced in every label and value."""
-        if not d.has_rich_content:
-            return text, None
-        if d.structured is not None:
-            extra, content = parse_structured(self.render(d.structured, where))
-            return (text or extra), content
-        cards = tuple(
-            Card(
-                title=self.render(c.title, where),
-                subtitle=self.render(c.subtitle, where),
-                images=(self.render(c.image, where),) if c.image else (),
-                buttons=tuple(self._choice(b, BUTTON, where) for b in c.buttons),
-                link=self.render(c.link, where) if c.link else None,
-            )
-            for c in d.cards
-        )
-        choices: list[Choice] = [
-            *(self._choice(ChoiceSpec(title=o), QUICK_REPLY, where) for o in d.options),
-            *(self._choice(q, QUICK_REPLY, where) for q in d.quick_replies),
-            *(self._choice(b, BUTTON, where) for b in d.buttons),
-        ]
-        kind = QUICK_REPLY if d.choice_display == "quick_replies" else BUTTON
-        for answer in d.choices:
-            title = self.render(answer, where)
-            choices.append(Choice(title, kind, TEXT, title))
-        if d.choices:
-            ctype = "multiple_choice"
-        elif d.cards:
-            ctype = "card" if len(d.cards) == 1 else "carousel"
-        elif d.image is not None:
-            ctype = "image"
-        elif d.buttons:
-            ctype = "buttons"
-        else:
-            ctype = "quick_replies"
-        image = None if d.image is None else self.render(d.image.url, where)
-        caption = "" if d.image is None else self.render(d.image.caption, where)
-        return text, Content(ctype, tuple(choices), cards, image, caption, d.list_style)
-
-    def _choice(self, spec: ChoiceSpec, kind: str, where: str) -> Choice:
-        title = self.render(spec.title, where)
-        ctype = spec.type or (TEXT if kind == QUICK_REPLY else POSTBACK)
-        value = title if spec.value is None else self.render(spec.value, where)
-        url = None if spec.url is None else self.render(spec.url, where)
-        if ctype == LINK:
-            return Choice(title, kind, LINK, "", url or value)
-        return Choice(title, kind, ctype, value, url)
+        return rich_content(d, text, where, self.render)
 
     def _escalate(
         self,
@@ -941,44 +786,3 @@ class BotSession:
         )
         self.pending = None
         turn.stopped = True
-
-
-def score_intents(
-    bot: CompiledBot,
-    text: str,
-    pinned: dict[str, float] | None,
-    *,
-    starters_only: bool = True,
-) -> list[IntentScore]:
-    """A bot's intent scores for a message; pinned scores, when given, replace the scorer."""
-    if pinned is None:
-        model = bot.intent_model if starters_only else bot.all_intents_model
-        return model.score(text)
-    engine = bot.definition.nlu_engine
-    allowed = set(bot.intent_dialogs) if starters_only else set(bot.intent_names)
-    scores = [
-        IntentScore(name, score, level_for(score, engine))
-        for name, score in pinned.items()
-        if name in allowed
-    ]
-    return sorted(scores, key=lambda s: (-s.score, s.intent))
-
-
-def top_intent(bot: CompiledBot, scores: Sequence[IntentScore]) -> IntentScore:
-    """The single top intent: highest score, then the intent listed first in the bot (B7)."""
-    order = bot.intent_names
-
-    def rank(s: IntentScore) -> tuple[float, int]:
-        position = order.index(s.intent) if s.intent in order else len(order)
-        return -s.score, position
-
-    return min(scores, key=rank)
-
-
-def _describe_rule(rule: CompiledRule) -> str:
-    r = rule.rule
-    for key in ("pattern", "regex", "exact", "intent", "api_result"):
-        value = getattr(r, key)
-        if value is not None:
-            return f"{key} {value!r}"
-    return "no match"

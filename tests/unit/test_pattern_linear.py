@@ -1,6 +1,6 @@
 """The linear pattern matcher means exactly what the backtracking regex means (issue 11 §3).
 
-``_to_regex_source`` is the old translation, kept as the executable statement of the
+``simulator.pattern_parser.to_regex_source`` is the old translation, kept as the executable statement of the
 semantics; on short messages it is fast, so hypothesis compares the two there.
 """
 
@@ -11,12 +11,12 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from simulator.pattern_parser import to_regex_source
 from simulator.patterns import (
     LONG_MESSAGE,
     PatternSet,
     PatternSyntaxError,
     _match_segments,
-    _to_regex_source,
     compile_pattern,
     normalise_message,
 )
@@ -36,7 +36,7 @@ _TEXTS = st.lists(st.sampled_from(["a", "b", "A", " ", "x", "."]), max_size=9).m
 
 
 def _reference(source: str, text: str) -> bool:
-    regex = re.compile(_to_regex_source(source), _FLAGS)
+    regex = re.compile(to_regex_source(source), _FLAGS)
     return regex.fullmatch(normalise_message(text)) is not None
 
 
