@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.cb_export.import_bot import RESPONSE_FLAGS
 from simulator.errors import UserError
 from simulator.lint import pattern_samples
 from simulator.rich import Content
@@ -597,10 +598,6 @@ class Walker:
                 answers.append(text)
         answers.append(NO_MATCH_TEXT)
         return [a for a in dict.fromkeys(answers) if a.strip()]
-
-
-#: Message fields of exports whose platform behaviour LivePerson does not document.
-RESPONSE_FLAGS = ("changeResponse", "cancelResponse")
 
 
 def response_flags(path: Path) -> list[str]:
