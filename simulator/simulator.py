@@ -27,6 +27,7 @@ from simulator.context_store import ContextStore
 from simulator.coverage import Coverage
 from simulator.errors import StepError, UnknownNameError
 from simulator.groups import GroupRouter
+from simulator.profiles import ProfileCursor
 from simulator.tenant.loader import DocumentCache, LoadedTenant, load_tenant, load_tenant_text
 from simulator.tenant.schema import Channel, Tenant
 from simulator.transcript import EntryKind
@@ -173,14 +174,17 @@ class Simulator:
         base_dir: Path | None = None,
         faker: Any = None,
         document_cache: DocumentCache | None = None,
+        coverage: bool = True,
     ) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
         self.clock = VirtualClock(start)
         self.base_dir = base_dir or Path.cwd()
         # A Faker instance is costly to build; callers may share one, it is reseeded here.
+        # Without one, identities come from the process's per-seed cache (``profiles``).
         self._faker: Any = faker
         self._faker_seeded = False
+        self._profiles = ProfileCursor(seed)
         self.document_cache = document_cache
         self.conversations: list[Conversation] = []
         self.current: Conversation | None = None
@@ -193,8 +197,11 @@ class Simulator:
         self.chooser: Any = None
         #: Who the consumer is (tenant ``consumer:`` block under the steps' changes).
         self.consumer = ConsumerModel()
-        #: What the bots of this simulator exercised (``simulator.coverage``).
+        #: What the bots of this simulator exercised (``simulator.coverage``). Recording it is
+        #: a noticeable share of a short scenario's work, so a caller that will not read it
+        #: (the pytest plugin without ``--sim-cov``) passes ``coverage=False`` and it stays empty.
         self.coverage = Coverage()
+        self.records_coverage = coverage
         if tenant is not None:
             self.use_tenant(tenant)
 
@@ -245,9 +252,10 @@ class Simulator:
         self.cloud = Cloud(own, self.clock, self.rng)
         self.cloud.pins.update(self._pending_pins)
         self.cloud.chooser = self.chooser
-        for bot in world.bots.values():
-            self.coverage.add_bot(bot)
-        self.cloud.coverage = self.coverage
+        if self.records_coverage:
+            for bot in world.bots.values():
+                self.coverage.add_bot(bot)
+            self.cloud.coverage = self.coverage
         self.context_store = ContextStore(self.clock)
         self.cloud.context_handler = self.context_store.bot_operation
         self.group_router = GroupRouter(self.cloud)
@@ -315,14 +323,21 @@ class Simulator:
 
     @property
     def faker(self) -> Any:
+        """The scenario's seeded Faker, placed after the identities drawn so far: what is drawn
+        from it and the identities of later conversations continue one sequence."""
         if self._faker is None:
-            from faker import Faker
-
-            self._faker = Faker("en_US")
+            self._faker = self._profiles.faker()
+            self._faker_seeded = True
         if not self._faker_seeded:
             self._faker.seed_instance(self.seed)
             self._faker_seeded = True
         return self._faker
+
+    def _draw_identity(self) -> dict[str, Any]:
+        if self._faker is None:
+            return self._profiles.next()
+        fake = self.faker
+        return {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
 
     # -- conversations -------------------------------------------------------------------
     def open_conversation(
@@ -344,10 +359,7 @@ class Simulator:
                 f'unknown channel "{channel}": expected "chat", "messaging" or "sms"'
             ) from None
         if consumer is None:
-            fake = self.faker
-            consumer = self.consumer.identity(
-                {"name": fake.name(), "email": fake.email(), "id": fake.uuid4()}
-            )
+            consumer = self.consumer.identity(self._draw_identity())
         conv = self.platform.open_conversation(
             channel=chan, consumer=consumer, bot=bot, skill=skill
         )

@@ -4,7 +4,9 @@ Starting freezegun scans every loaded module for references to ``datetime`` and 
 functions, which costs milliseconds; doing it for every scenario made that scan most of a
 scenario's cost. ``SharedFreeze`` starts it once and re-points it at each new simulator, and is
 stopped when something that must see real time runs (a test without a simulator, the end of
-the session). The pydantic models are built at import, before any freezing, so validation
+the session). Under pytest it is also lazy: started and moved only around code that may read
+``datetime.now()`` (a project's or user's step, a scenario function with a body), never for the
+library's own steps, which read the virtual clock directly. The pydantic models are built at import, before any freezing, so validation
 never runs into freezegun's fake classes half-way through building a schema.
 
 Only the scenario's own code may see the virtual clock. The host around it (pytest's durations,
@@ -58,30 +60,64 @@ def start_freeze(when: datetime) -> tuple[Any, Any]:
 
 
 class SharedFreeze:
-    """One freezegun freezer, moved to whichever simulator currently owns time."""
+    """One freezegun freezer, moved to whichever simulator currently owns time.
 
-    def __init__(self) -> None:
+    ``lazy`` is for the pytest plugin. The library's own steps never read the host's clock (they
+    read the virtual one), so moving freezegun for them is wasted work: a started freezegun makes
+    every ``time.perf_counter()`` pytest calls walk the stack, and every tick of the virtual clock
+    would move it. A lazy freeze only keeps ``datetime.now()`` on the virtual clock while code
+    that may read it runs: the plugin calls ``observe()`` before such code (a project's or a
+    user's step, a scenario function with a body) and ``ignore()`` before a library step. While
+    observed, every tick moves freezegun; while ignored, nothing does, and ``observe()`` catches
+    up in one move. freezegun is started on the first ``observe()`` with a simulator to follow,
+    so a suite of library steps never starts it at all.
+    """
+
+    def __init__(self, *, lazy: bool = False) -> None:
         self._freezer: Any = None
         self._frozen: Any = None
         self._owner: Simulator | None = None
+        self._lazy = lazy
+        self._observed = not lazy
+        #: The instant freezegun was last moved to (a move to the same instant is skipped).
+        self._at: datetime | None = None
+        #: How many times freezegun was started (for the tests that keep this cheap).
+        self.starts = 0
 
     @property
     def active(self) -> bool:
         return self._freezer is not None
 
     def follow(self, sim: Simulator) -> None:
-        """From now on ``datetime.now()`` is ``sim``'s virtual time."""
-        if self._freezer is None:
-            self._freezer, self._frozen = start_freeze(sim.clock.now())
-        else:
-            self._frozen.move_to(sim.clock.now())
+        """From now on ``datetime.now()`` is ``sim``'s virtual time (while observed)."""
         self._owner = sim
         sim.clock.on_change(self._moved(sim))
+        if self._observed:
+            self._sync(sim.clock.now())
+
+    def observe(self) -> None:
+        """Code that may read ``datetime.now()`` is about to run: bring freezegun in step."""
+        self._observed = True
+        if self._owner is not None:
+            self._sync(self._owner.clock.now())
+
+    def ignore(self) -> None:
+        """Only code that reads the virtual clock runs next: stop moving freezegun (lazy only)."""
+        if self._lazy:
+            self._observed = False
+
+    def _sync(self, when: datetime) -> None:
+        if self._freezer is None:
+            self._freezer, self._frozen = start_freeze(when)
+            self.starts += 1
+        elif when != self._at:
+            self._frozen.move_to(when)
+        self._at = when
 
     def _moved(self, sim: Simulator) -> Any:
         def observer(when: datetime) -> None:
-            if self._owner is sim and self._frozen is not None:
-                self._frozen.move_to(when)
+            if self._observed and self._owner is sim:
+                self._sync(when)
 
         return observer
 
@@ -92,6 +128,8 @@ class SharedFreeze:
         self._freezer = None
         self._frozen = None
         self._owner = None
+        self._at = None
+        self._observed = not self._lazy
 
 
 @contextmanager

@@ -6,8 +6,6 @@ the plugin (which imports the report): neither module imports the other's intern
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from simulator.simulator import Simulator
@@ -18,8 +16,6 @@ from simulator.timefreeze import SharedFreeze
 SIM_KEY = pytest.StashKey[Simulator]()
 #: The session's one shared freezegun patch, on the config.
 FREEZE_KEY = pytest.StashKey[SharedFreeze]()
-#: The session's shared Faker instance, on the config.
-FAKER_KEY = pytest.StashKey[Any]()
 #: The session's tenant document cache, on the config.
 DOCS_KEY = pytest.StashKey[DocumentCache]()
 #: The text of the step that failed, on the test item.

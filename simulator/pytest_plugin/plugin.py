@@ -8,6 +8,8 @@ message with the nearest known steps.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import sys
 from collections.abc import Generator, Iterator
@@ -29,8 +31,12 @@ from simulator.errors import (
 )
 from simulator.explore import ScriptedChooser, explore
 from simulator.pytest_plugin.ci_reports import register_ci_reports
-from simulator.pytest_plugin.coverage_plugin import add_coverage_options, register_coverage_plugin
-from simulator.pytest_plugin.keys import DOCS_KEY, FAILED_STEP_KEY, FAKER_KEY, FREEZE_KEY, SIM_KEY
+from simulator.pytest_plugin.coverage_plugin import (
+    add_coverage_options,
+    coverage_wanted,
+    register_coverage_plugin,
+)
+from simulator.pytest_plugin.keys import DOCS_KEY, FAILED_STEP_KEY, FREEZE_KEY, SIM_KEY
 from simulator.report.pytest_report import add_report_option, register_report_plugin
 from simulator.simulator import DEFAULT_SEED, Simulator
 from simulator.steps import load_library
@@ -66,6 +72,12 @@ def _simulator_step(
         call(sim_step, sim, datatable, docstring)
     except CorpusUnavailable as exc:
         pytest.skip(str(exc))
+
+
+# pytest-bdd asks for the step function's signature twice per step (``inspect.signature``, which
+# rebuilds it each time, costing more than a short step itself); a function's ``__signature__``
+# is what ``inspect.signature`` returns when it is set.
+_simulator_step.__signature__ = inspect.signature(_simulator_step)  # type: ignore[attr-defined]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,19 +123,19 @@ def _seed(config: pytest.Config) -> int:
 def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """The scenario's simulator: a fresh fake cloud, clock and seeded generator."""
     config = request.config
-    root = Path(str(config.rootpath))
+    settings = _settings(config)
     simulator = Simulator(
-        seed=_seed(config),
-        base_dir=root,
-        faker=_shared_faker(config),
-        document_cache=_documents(config),
+        seed=settings.seed,
+        base_dir=settings.root,
+        document_cache=settings.documents,
+        coverage=settings.coverage,
     )
     feature_dir = getattr(request.node, "_sim_feature_dir", None)
-    simulator.search_dirs = [d for d in (feature_dir, root) if d is not None]
+    simulator.search_dirs = [settings.root] if feature_dir is None else [feature_dir, settings.root]
     request.node.stash[SIM_KEY] = simulator
-    _freeze(config).follow(simulator)
+    settings.freeze.follow(simulator)
     yield simulator
-    out = request.config.getoption("--sim-transcripts")
+    out = settings.transcripts
     if out and simulator.conversations:
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
@@ -133,10 +145,38 @@ def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
         path.write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
 
 
+class _Settings:
+    """What every scenario's ``sim`` fixture needs from the configuration, read once a session
+    (the fixture runs once per scenario, and each of these look-ups showed in its cost)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.seed = _seed(config)
+        self.root = Path(str(config.rootpath))
+        self.transcripts: str | None = config.getoption("--sim-transcripts")
+        self.all_orders = bool(config.getoption("--sim-all-orders"))
+        #: Whether anything reads the scenarios' bot coverage (``--sim-cov*``).
+        self.coverage = coverage_wanted(config)
+        self.freeze = _freeze(config)
+        self.documents = _documents(config)
+
+
+#: The session's ``_Settings``, on the config.
+SETTINGS_KEY = pytest.StashKey[_Settings]()
+
+
+def _settings(config: pytest.Config) -> _Settings:
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None:
+        settings = config.stash[SETTINGS_KEY] = _Settings(config)
+    return settings
+
+
 def _freeze(config: pytest.Config) -> SharedFreeze:
+    """The session's freeze: lazy, so that only code that may read ``datetime.now()`` pays for
+    freezegun (see ``SharedFreeze`` and ``pytest_bdd_before_step``)."""
     freeze = config.stash.get(FREEZE_KEY, None)
     if freeze is None:
-        freeze = config.stash[FREEZE_KEY] = SharedFreeze()
+        freeze = config.stash[FREEZE_KEY] = SharedFreeze(lazy=True)
     return freeze
 
 
@@ -147,23 +187,17 @@ def _documents(config: pytest.Config) -> DocumentCache:
     return cache
 
 
-def _shared_faker(config: pytest.Config) -> Any:
-    faker = config.stash.get(FAKER_KEY, None)
-    if faker is None:
-        from faker import Faker
-
-        faker = config.stash[FAKER_KEY] = Faker("en_US")
-    return faker
-
-
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests that are not scenarios see real time: give it back if a scenario froze it.
 
     Scenarios ask for ``sim`` only when a step runs, so they are recognised by pytest-bdd's
     own parameter instead."""
+    freeze = item.config.stash.get(FREEZE_KEY, None)
+    if freeze is None or not freeze.active:
+        return
     names = getattr(item, "fixturenames", ())
     if "sim" not in names and "_pytest_bdd_example" not in names:
-        _freeze(item.config).release()
+        freeze.release()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -174,8 +208,54 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         freeze.release()
 
 
+@functools.lru_cache(maxsize=1024)
+def _folder_of(filename: str) -> Path:
+    return Path(filename).parent
+
+
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    request.node._sim_feature_dir = Path(feature.filename).parent
+    request.node._sim_feature_dir = _folder_of(feature.filename)
+
+
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
+) -> None:
+    """Keep ``datetime.now()`` on the virtual clock while a step that may read it runs.
+
+    Runs before pytest-bdd fetches the step's fixtures, so a user's fixture that reads the time
+    is covered too. The library's steps read the virtual clock, not ``datetime.now()``
+    (``StepDef.reads_host_clock``); a project's step or a user's own step function might."""
+    freeze = _freeze(request.config)
+    if step_func is _simulator_step:
+        match = REGISTRY.match(step.name)
+        if match is not None and not match.step.reads_host_clock:
+            freeze.ignore()
+            return
+    freeze.observe()
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """A scenario function with a body of its own (``@scenario``) may read the time after the
+    steps; the empty functions ``scenarios()`` makes cannot."""
+    if not _is_generated_scenario(request.node):
+        _freeze(request.config).observe()
+
+
+def _is_generated_scenario(item: Any) -> bool:
+    """Whether ``item`` runs one of the empty test functions pytest-bdd's ``scenarios()`` makes.
+
+    pytest-bdd keeps the user's function in its wrapper's closure; when it cannot be found
+    there (another pytest-bdd version), the answer is no, which only costs speed."""
+    wrapper = getattr(item, "obj", None)
+    code = getattr(wrapper, "__code__", None)
+    closure = getattr(wrapper, "__closure__", None)
+    if code is None or closure is None or "fn" not in code.co_freevars:
+        return False
+    fn = closure[code.co_freevars.index("fn")].cell_contents
+    return bool(
+        getattr(fn, "__module__", None) == "pytest_bdd.scenario"
+        and getattr(fn, "__name__", None) == "_scenario"
+    )
 
 
 def pytest_bdd_step_error(
@@ -199,6 +279,23 @@ def pytest_bdd_step_func_lookup_error(
         f'undefined step "{step.keyword} {step.name}" at {feature.rel_filename}:{step.line_number}'
         f' (scenario "{scenario.name}").{hint}'
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Let go of the scenario's simulator once its reports are made.
+
+    pytest keeps every test item (and its stash) until the session ends; a finished scenario's
+    simulator (its cloud, conversations and transcripts) kept with it made the heap grow with
+    every scenario and each full garbage collection slower."""
+    try:
+        result = yield
+        return result
+    finally:
+        if SIM_KEY in item.stash:
+            del item.stash[SIM_KEY]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -226,27 +323,32 @@ def pytest_runtest_makereport(
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     result = yield
     simulator = item.stash.get(SIM_KEY, None)
-    wanted = item.config.getoption("--sim-all-orders") or item.get_closest_marker("all_orders")
-    if simulator is None or not wanted or not simulator.scratch.get("_replay"):
+    if simulator is None or not simulator.scratch.get("_replay"):
         return result
-    _explore_orders(item, simulator)
+    if _settings(item.config).all_orders or item.get_closest_marker("all_orders"):
+        _explore_orders(item, simulator)
     return result
 
 
 def _explore_orders(item: pytest.Item, original: Simulator) -> None:
     steps = original.scratch["_replay"]
+    freeze = _freeze(item.config)
 
     def run(chooser: ScriptedChooser) -> None:
         replay = Simulator(
             seed=original.seed,
             base_dir=original.base_dir,
-            faker=_shared_faker(item.config),
             document_cache=_documents(item.config),
+            coverage=original.records_coverage,
         )
         replay.search_dirs = original.search_dirs
         replay.chooser = chooser
-        _freeze(item.config).follow(replay)
+        freeze.follow(replay)
         for match, table, doc in steps:
+            if match.step.reads_host_clock:
+                freeze.observe()
+            else:
+                freeze.ignore()
             call(match, replay, table, doc)
 
     outcomes = explore(run)

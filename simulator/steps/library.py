@@ -557,6 +557,7 @@ def is_open(sim: Simulator) -> None:
     "the clock's datetime now is {stamp}",
     example='Then the clock\'s datetime now is "2026-01-05T09:03:00+00:00"',
     section=TIME,
+    reads_host_clock=True,
 )
 def datetime_now(sim: Simulator, stamp: str) -> None:
     """``datetime.now()`` as step code sees it (freezegun follows the virtual clock)."""

@@ -45,6 +45,10 @@ class StepDef:
     #: Parameters are passed as written, without ``$name`` substitution (steps that take
     #: another step's text, which is substituted when that step runs).
     raw: bool = False
+    #: Whether running the step may read the host's clock (``datetime.now()``): a project's own
+    #: step, a library step that reads it, or one that runs another step. The pytest plugin
+    #: keeps freezegun on the virtual clock only around such steps (``SharedFreeze``).
+    reads_host_clock: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,19 @@ class StepRegistry:
         table: bool = False,
         docstring: bool = False,
         raw: bool = False,
+        reads_host_clock: bool = False,
     ) -> Callable[[StepFunc], StepFunc]:
+        """Register a step function under each of ``templates``.
+
+        ``reads_host_clock`` marks a library step that reads ``datetime.now()``; a project's
+        step (a function outside the library) and a step that runs another step always count
+        as reading it, since what they run is not the library's to know."""
+
         def register(func: StepFunc) -> StepFunc:
             doc = (func.__doc__ or "").strip()
+            library = _is_library_module(func.__module__)
             for template in templates:
+                runs_steps = "step" in placeholder_kinds(template)
                 self.steps.append(
                     StepDef(
                         template,
@@ -98,6 +111,7 @@ class StepRegistry:
                         table,
                         docstring,
                         raw,
+                        reads_host_clock or not library or runs_steps,
                     )
                 )
             self.match.cache_clear()
@@ -257,7 +271,10 @@ _LIBRARY_PACKAGE = "simulator.steps"
 
 def is_library_step(step: StepDef) -> bool:
     """Whether the step ships with the simulator (as opposed to a project's own)."""
-    module = step.func.__module__
+    return _is_library_module(step.func.__module__)
+
+
+def _is_library_module(module: str) -> bool:
     return module == _LIBRARY_PACKAGE or module.startswith(_LIBRARY_PACKAGE + ".")
 
 
