@@ -9,6 +9,7 @@ scenario changes is module-level (only compiled worlds, which nothing changes, a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import random
 import sys
@@ -158,6 +159,69 @@ class _LazyJs:
         return self.runner().transform(conv, session, integration, result)
 
 
+# Every scenario of a suite names the same tenant file, and building a ``Path`` (parsing it
+# into parts) costs microseconds each time; paths are immutable, so the few a run uses are
+# built once. Only the pure path arithmetic is cached: whether a file exists is asked each time.
+@functools.lru_cache(maxsize=1024)
+def _as_path(path: str) -> Path:
+    return Path(path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _joined(folder: Path, path: Path) -> Path:
+    return folder / path
+
+
+class _SeededOnFirstUse(random.Random):
+    """``random.Random(seed)`` that seeds itself when first used.
+
+    Seeding a Mersenne Twister costs about 10 us, a twentieth of a short scenario's own work,
+    and most scenarios never draw (only fault chances, ties between candidates and group
+    shuffles do). On first use the generator seeds itself and becomes a plain ``random.Random``
+    (its class is swapped back), so every draw, state and copy is exactly that of
+    ``random.Random(seed)``. A method bound before that (``gauss`` keeps ``self.random``) still
+    works: each override only seeds if that has not happened yet."""
+
+    def __init__(self, seed: int) -> None:  # no super().__init__(): that would seed now
+        self._pending_seed = seed
+        self.gauss_next = None
+
+    def seed(self, a: Any = None, version: int = 2) -> None:
+        _wake(self)
+        random.Random.seed(self, a, version)
+
+    def random(self) -> float:
+        _wake(self)
+        return random.Random.random(self)
+
+    def getrandbits(self, k: int) -> int:
+        _wake(self)
+        return random.Random.getrandbits(self, k)
+
+    def getstate(self) -> tuple[Any, ...]:
+        _wake(self)
+        return random.Random.getstate(self)
+
+    def setstate(self, state: tuple[Any, ...]) -> None:
+        _wake(self)
+        random.Random.setstate(self, state)
+
+    def __reduce__(self) -> Any:
+        _wake(self)
+        return random.Random.__reduce__(self)
+
+
+def _wake(rng: random.Random) -> None:
+    """Seed a ``_SeededOnFirstUse`` now (once) and make it a plain ``random.Random``."""
+    seed = rng.__dict__.pop("_pending_seed", _WOKEN)
+    if seed is not _WOKEN:
+        object.__setattr__(rng, "__class__", random.Random)
+        random.Random.seed(rng, seed)
+
+
+_WOKEN = object()
+
+
 def _origin_files(loaded: LoadedTenant) -> set[str]:
     return {o.file for o in loaded.origins.values() if o.file and os.path.isfile(o.file)}
 
@@ -177,7 +241,7 @@ class Simulator:
         coverage: bool = True,
     ) -> None:
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng: random.Random = _SeededOnFirstUse(seed)
         self.clock = VirtualClock(start)
         self.base_dir = base_dir or Path.cwd()
         # A Faker instance is costly to build; callers may share one, it is reseeded here.
@@ -207,9 +271,9 @@ class Simulator:
 
     # -- tenant --------------------------------------------------------------------------
     def load(self, path: str | Path) -> World:
-        full = Path(path)
+        full = path if isinstance(path, Path) else _as_path(path)
         if not full.is_absolute():
-            full = self.base_dir / full
+            full = _joined(self.base_dir, full)
         self._check_not_started()
         key = ("file", str(full))
         world = WORLDS.get(key)
@@ -282,13 +346,14 @@ class Simulator:
 
     def resolve(self, path: str) -> Path:
         """Find a user file: as given, then in each search folder (feature folder, root)."""
-        candidate = Path(path)
+        candidate = _as_path(path)
         if candidate.is_absolute():
             return candidate
         for folder in self.search_dirs:
-            if (folder / candidate).exists():
-                return folder / candidate
-        return self.search_dirs[0] / candidate
+            full = _joined(folder, candidate)
+            if full.exists():
+                return full
+        return _joined(self.search_dirs[0], candidate)
 
     def add_inline_bot(self, bot: dict[str, Any]) -> None:
         """Add a bot given as data (from a step table); rebuilds the tenant of inline bots."""

@@ -225,13 +225,14 @@ def pytest_bdd_before_step(
     Runs before pytest-bdd fetches the step's fixtures, so a user's fixture that reads the time
     is covered too. The library's steps read the virtual clock, not ``datetime.now()``
     (``StepDef.reads_host_clock``); a project's step or a user's own step function might."""
-    freeze = _freeze(request.config)
     if step_func is _simulator_step:
         match = REGISTRY.match(step.name)
         if match is not None and not match.step.reads_host_clock:
-            freeze.ignore()
+            freeze = request.config.stash.get(FREEZE_KEY, None)
+            if freeze is not None:
+                freeze.ignore()
             return
-    freeze.observe()
+    _freeze(request.config).observe()
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
