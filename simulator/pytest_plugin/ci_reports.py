@@ -23,7 +23,12 @@ TRANSCRIPT_SECTION = "simulator transcript"
 
 
 def register_ci_reports(config: pytest.Config) -> None:
-    if config.pluginmanager.get_plugin(PLUGIN_NAME) is None:
+    """Register the plugin when a JUnit XML or cucumber JSON file is written: its report hook
+    would otherwise run three times per test for nothing."""
+    wanted = getattr(config.option, "xmlpath", None) or getattr(
+        config.option, "cucumber_json_path", None
+    )
+    if wanted and config.pluginmanager.get_plugin(PLUGIN_NAME) is None:
         config.pluginmanager.register(CiReportsPlugin(config), PLUGIN_NAME)
 
 
