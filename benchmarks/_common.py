@@ -196,12 +196,32 @@ SCENARIOS_PER_FEATURE = 50
 #: A/B measurement of freezegun's share; the plugin itself is untouched).
 SUITE_CONFTEST = """\
 import contextlib
+import gc
 import json
 import os
+import sys
 import time
 
 _TIMER = (time.perf_counter, time.process_time)  # in a tuple: freezegun does not rebind it
 _MARKS = {}
+
+
+_GC = {"cpu": 0.0, "since": None, "counting": False}
+
+
+def _gc_timer(phase, info):
+    # CPU time spent collecting garbage while scenarios run (the heap the run builds is paid
+    # for there, not in any one function of a profile).
+    if not _GC["counting"]:
+        return
+    if phase == "start":
+        _GC["since"] = _TIMER[1]()
+    elif _GC["since"] is not None:
+        _GC["cpu"] += _TIMER[1]() - _GC["since"]
+        _GC["since"] = None
+
+
+gc.callbacks.append(_gc_timer)
 
 
 def pytest_sessionstart(session):
@@ -213,11 +233,17 @@ def pytest_collection_finish(session):
     _MARKS["collected"] = _TIMER[0]()
     _MARKS["collected_cpu"] = _TIMER[1]()
     _MARKS["items"] = len(session.items)
+    _GC["counting"] = True
 
 
 def pytest_sessionfinish(session, exitstatus):
     _MARKS["end"] = _TIMER[0]()
     _MARKS["end_cpu"] = _TIMER[1]()
+    _GC["counting"] = False
+    _MARKS["gc_cpu"] = _GC["cpu"]
+    keys = sys.modules.get("simulator.pytest_plugin.keys")  # None in the bare suite
+    freeze = session.config.stash.get(keys.FREEZE_KEY, None) if keys else None
+    _MARKS["freezegun_starts"] = getattr(freeze, "starts", 0)
     target = os.environ.get("BENCH_TIMES")
     if target and not hasattr(session.config, "workerinput"):
         with open(target, "w", encoding="utf-8") as fh:

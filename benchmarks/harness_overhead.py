@@ -18,14 +18,18 @@ conftest written into each generated suite records in-process timestamps, so int
             with other load); the target is exec(plugin) / exec(bare) <= 1.3;
 * wall/N  = whole subprocess wall time per scenario, start-up included;
 * collect = ``--collect-only -q`` wall time, and in-process collection time; a flat marginal
-            cost per scenario between sizes means collection grows linearly.
+            cost per scenario between sizes means collection grows linearly;
+* gc      = CPU time the garbage collector ran while scenarios ran, per scenario (the cost of
+            the objects a run allocates shows there, not in any function of a profile).
 
-The plugin suite also runs with freezegun replaced by a no-op (the conftest swaps the plugin's
-``frozen_at`` for that run only; the plugin is not changed), which gives freezegun's share of a
-scenario without profiler distortion. Finally one plugin run is profiled with cProfile and the
-time of running scenarios is broken down (freezegun, tenant loading, Faker, the engine, ...).
+The plugin run also reports how often freezegun was started (the plugin starts it only around
+steps that may read ``datetime.now()``: never for the library's own steps). Finally one plugin
+run is profiled with cProfile on CPU time, from the end of collection to the end of the
+session, and the time of running scenarios is broken down (the simulator's steps, pytest-bdd's
+step look-up, pytest's phases...) with the functions of most self time.
 
-    python benchmarks/harness_overhead.py [--sizes 100,1000,5000] [--inline] [--no-profile]
+    python benchmarks/harness_overhead.py [--sizes 100,1000,5000] [--repeat N] [--inline]
+        [--no-profile] [--profile-size N]
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ def _timed_run(
         "collect_inproc": marks["collected"] - marks["start"],
         "exec_wall": marks["end"] - marks["collected"],
         "exec": marks["end_cpu"] - marks["collected_cpu"],
+        "gc": marks.get("gc_cpu", 0.0),
+        "freezegun_starts": marks.get("freezegun_starts", 0),
     }
 
 
@@ -84,20 +90,34 @@ def _measure_alternating(
     return out
 
 
-def _profile(folder: Path, n: int) -> dict[str, float]:
-    """Profile one plugin run; return shares (0..1) of the scenario-running time."""
+#: Written into the profiled suite and loaded with ``-p``: profiles (CPU time) only the run
+#: phase, from the end of collection to the end of the session.
+PROFILE_PLUGIN = """\
+import cProfile
+import os
+import time
+
+_PROFILE = cProfile.Profile(time.process_time)
+
+
+def pytest_collection_finish(session):
+    _PROFILE.enable()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _PROFILE.disable()
+    _PROFILE.dump_stats(os.environ["BENCH_PROFILE"])
+"""
+
+
+def _profile(folder: Path, n: int) -> tuple[dict[str, float], list[tuple[float, int, str]]]:
+    """Profile one plugin run; return the named costs (seconds, with ``total_run_s``) and the
+    functions of most self time (seconds, calls, name)."""
     prof_file = folder / "run.prof"
-    run(
-        [sys.executable, "-m", "cProfile", "-o", str(prof_file), "-m", "pytest", *PYTEST[3:]],
-        folder,
-    )
+    (folder / "bench_profile.py").write_text(PROFILE_PLUGIN, encoding="utf-8")
+    run([*PYTEST, "-p", "bench_profile"], folder, env={"BENCH_PROFILE": str(prof_file)})
     stats = pstats.Stats(str(prof_file))
     raw = stats.stats  # type: ignore[attr-defined]
-
-    def cum(pred: object) -> float:
-        # Sum of cumulative time of the matching functions (callers of each other excluded by
-        # choosing functions that do not nest: start/stop/move_to/fake_* are leaves for us).
-        return sum(v[3] for k, v in raw.items() if pred(k))  # type: ignore[operator]
 
     def first_cum(filename_part: str, func: str) -> float:
         return max(
@@ -105,41 +125,35 @@ def _profile(folder: Path, n: int) -> dict[str, float]:
             default=0.0,
         )
 
+    def named(filename_part: str, func: str) -> float:
+        return float(sum(v[3] for k, v in raw.items() if filename_part in k[0] and k[2] == func))
+
     total_run = first_cum("_pytest/runner.py", "runtestprotocol")
-    freeze_start = first_cum("freezegun/api.py", "start")
-    freeze_stop = first_cum("freezegun/api.py", "stop")
-    move_to = first_cum("freezegun/api.py", "move_to")
-    freezegun_self = sum(v[2] for k, v in raw.items() if "freezegun" in k[0])
-    # Everything freezegun costs: its start/stop (module scans), moving it on every tick, and the
-    # self time of its fake datetime/time functions.
-    freezegun_total = freeze_start + freeze_stop + move_to
-    freezegun_total = max(freezegun_total, freezegun_self)
-    tenant_load = first_cum("simulator/tenant/loader.py", "load_tenant")
-    build_world = first_cum("simulator/world.py", "build_world")
-    faker = first_cum("simulator/simulator.py", "faker")
-    say = first_cum("simulator/simulator.py", "say")
-    open_conv = first_cum("simulator/simulator.py", "open_conversation")
-    bdd_step_lookup = first_cum("pytest_bdd/scenario.py", "find_fixturedefs_for_step")
-    match = first_cum("simulator/steps/registry.py", "match")
-    setup = first_cum("_pytest/runner.py", "pytest_runtest_setup")
-    teardown = first_cum("_pytest/runner.py", "pytest_runtest_teardown")
+    freezegun = sum(v[2] for k, v in raw.items() if "freezegun" in k[0])
     shares = {
         "total_run_s": total_run,
-        "freezegun start": freeze_start,
-        "freezegun stop": freeze_stop,
-        "freezegun move_to (per tick)": move_to,
-        "freezegun (all, incl. fakes)": freezegun_total,
-        "tenant load (load_tenant)": tenant_load,
-        "build_world": build_world,
-        "Faker (first use per scenario)": faker,
-        "open_conversation": open_conv,
-        "say (engine)": say,
-        "step matching (REGISTRY.match)": match,
-        "pytest-bdd step lookup": bdd_step_lookup,
-        "pytest setup phase (fixtures)": setup,
-        "pytest teardown phase": teardown,
+        "steps: the tenant (load, cloud)": first_cum("simulator/steps/library.py", "load_tenant"),
+        "steps: open a conversation": first_cum("simulator/steps/library.py", "open_with_bot"),
+        "steps: the consumer says (engine)": first_cum(
+            "simulator/steps/library.py", "consumer_says"
+        ),
+        "steps: the bot replies": first_cum("simulator/steps/library.py", "bot_replies"),
+        "sim fixture (Simulator built)": first_cum("simulator/pytest_plugin/plugin.py", "sim"),
+        "plugin hooks (before step, scenario)": named(
+            "simulator/pytest_plugin/plugin.py", "pytest_bdd_before_step"
+        )
+        + named("simulator/pytest_plugin/plugin.py", "pytest_bdd_before_scenario")
+        + named("simulator/pytest_plugin/plugin.py", "pytest_bdd_after_scenario"),
+        "freezegun (self time)": freezegun,
+        "pytest-bdd step look-up": first_cum("pytest_bdd/scenario.py", "get_step_function"),
+        "pytest setup phase": first_cum("_pytest/runner.py", "pytest_runtest_setup"),
+        "pytest teardown phase": first_cum("_pytest/runner.py", "pytest_runtest_teardown"),
     }
-    return shares
+    top = sorted(
+        ((v[2], v[0], f"{k[2]} ({Path(k[0]).name}:{k[1]})") for k, v in raw.items()),
+        reverse=True,
+    )[:15]
+    return shares, top
 
 
 def main(argv: list[str] | None = None) -> list[Result]:
@@ -169,19 +183,13 @@ def main(argv: list[str] | None = None) -> list[Result]:
             plugin_dir = write_suite(root, n, "plugin", inline=args.inline)
             bare_dir = write_suite(root, n, "bare")
             repeat = args.repeat or (3 if n <= 1000 else 1)
-            p, b, nf = _measure_alternating(
-                [
-                    (plugin_dir, [], None),
-                    (bare_dir, BARE_FLAGS, None),
-                    (plugin_dir, [], {"BENCH_NO_FREEZEGUN": "1"}),
-                ],
-                n,
-                repeat,
+            p, b = _measure_alternating(
+                [(plugin_dir, [], None), (bare_dir, BARE_FLAGS, None)], n, repeat
             )
-            rows.append((n, p, b, nf))
+            rows.append((n, p, b))
             print(
                 f"  N={n}: plugin wall {p['wall']:.2f}s, bare wall {b['wall']:.2f}s, "
-                f"plugin without freezegun wall {nf['wall']:.2f}s",
+                f"freezegun started {p['freezegun_starts']:.0f} time(s) in the plugin run",
                 flush=True,
             )
 
@@ -190,16 +198,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
             " end of session; median of the alternated runs)"
         )
         print(
-            f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'no-freezegun':>12} "
-            f"{'ratio':>6} {'fg share':>8} | {'wall/N plugin':>13} {'wall/N bare':>11}"
+            f"  {'N':>6} | {'plugin':>8} {'bare':>8} {'ratio':>6} | {'gc plugin':>9} "
+            f"{'gc bare':>8} | {'wall/N plugin':>13} {'wall/N bare':>11} {'ratio':>6}"
         )
-        for n, p, b, nf in rows:
+        for n, p, b in rows:
             ratio = p["exec"] / b["exec"]
-            share = (p["exec"] - nf["exec"]) / p["exec"]
             print(
                 f"  {n:>6} | {1e3 * p['exec'] / n:6.2f}ms {1e3 * b['exec'] / n:6.2f}ms "
-                f"{ratio:5.2f}x | {1e3 * nf['exec'] / n:10.2f}ms {nf['exec'] / b['exec']:5.2f}x "
-                f"{100 * share:7.0f}% | {1e3 * p['wall'] / n:11.2f}ms {1e3 * b['wall'] / n:9.2f}ms"
+                f"{ratio:5.2f}x | {1e3 * p['gc'] / n:7.3f}ms {1e3 * b['gc'] / n:6.3f}ms | "
+                f"{1e3 * p['wall'] / n:11.2f}ms {1e3 * b['wall'] / n:9.2f}ms "
+                f"{p['wall'] / b['wall']:5.2f}x"
             )
         print(
             "\ncollection (--collect-only -q wall time, and in-process collection time of the"
@@ -209,13 +217,13 @@ def main(argv: list[str] | None = None) -> list[Result]:
             f"  {'N':>6} | {'plugin wall':>11} {'in-proc':>8} {'per sc.':>8} | "
             f"{'bare wall':>9} {'in-proc':>8} {'per sc.':>8}"
         )
-        for n, p, b, _ in rows:
+        for n, p, b in rows:
             print(
                 f"  {n:>6} | {p['collect_wall']:10.2f}s {p['collect_inproc']:7.2f}s "
                 f"{1e3 * p['collect_inproc'] / n:6.2f}ms | {b['collect_wall']:8.2f}s "
                 f"{b['collect_inproc']:7.2f}s {1e3 * b['collect_inproc'] / n:6.2f}ms"
             )
-        for (na, pa, ba, _), (nb, pb, bb, _) in itertools.pairwise(rows):
+        for (na, pa, ba), (nb, pb, bb) in itertools.pairwise(rows):
             mp = (pb["collect_inproc"] - pa["collect_inproc"]) / (nb - na)
             mb = (bb["collect_inproc"] - ba["collect_inproc"]) / (nb - na)
             print(
@@ -223,7 +231,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
                 f"bare {1e3 * mb:.2f} ms/scenario (flat marginal cost = linear growth)"
             )
 
-        for n, p, b, nf in rows:
+        for n, p, b in rows:
             ratio = p["exec"] / b["exec"]
             wall_ratio = p["wall"] / b["wall"]
             results.append(
@@ -238,10 +246,11 @@ def main(argv: list[str] | None = None) -> list[Result]:
                 Result(
                     f"Harness overhead, N={n}: plugin vs bare pytest-bdd, per 6-step scenario",
                     f"{1e3 * p['exec'] / n:.2f} ms vs {1e3 * b['exec'] / n:.2f} ms = {ratio:.2f}x"
-                    f" (without freezegun: {nf['exec'] / b['exec']:.2f}x)",
+                    f" (garbage collection {1e3 * p['gc'] / n:.2f} vs {1e3 * b['gc'] / n:.2f} ms;"
+                    f" freezegun started {p['freezegun_starts']:.0f} time(s))",
                     "<= 1.3x",
                     ratio <= TARGET,
-                    {"n": n, "plugin": p, "bare": b, "plugin_no_freezegun": nf},
+                    {"n": n, "plugin": p, "bare": b},
                 )
             )
         results.append(
@@ -261,18 +270,21 @@ def main(argv: list[str] | None = None) -> list[Result]:
         if args.profile:
             n = args.profile_size
             folder = write_suite(root, n, "plugin", inline=args.inline)
-            shares = _profile(folder, n)
+            shares, top = _profile(folder, n)
             total = shares.pop("total_run_s")
             print(
-                f"\ncProfile of one plugin run (N={n}); share of the time spent running "
-                f"scenarios ({total:.2f}s profiled, {1e3 * total / n:.2f} ms/scenario under the "
-                "profiler):"
+                f"\ncProfile (CPU time) of one plugin run (N={n}), from the end of collection to"
+                f" the end of the session; share of the time spent running scenarios ({total:.2f}s"
+                f" profiled, {1e3 * total / n:.2f} ms/scenario under the profiler):"
             )
             for name, value in shares.items():
                 print(
-                    f"  {name:<34} {100 * value / total:5.1f}%  ({1e3 * value / n:.3f} ms/scenario)"
+                    f"  {name:<38} {100 * value / total:5.1f}%  ({1e3 * value / n:.3f} ms/scenario)"
                 )
-            fg = shares["freezegun (all, incl. fakes)"]
+            print("  functions of most self time:")
+            for self_time, calls, name in top:
+                print(f"    {100 * self_time / total:5.1f}%  {calls:>8} calls  {name}")
+            fg = shares["freezegun (self time)"]
             results.append(
                 Result(
                     "freezegun share of scenario run time (cProfile)",
