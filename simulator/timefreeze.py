@@ -77,6 +77,9 @@ class SharedFreeze:
         self._freezer: Any = None
         self._frozen: Any = None
         self._owner: Simulator | None = None
+        #: The simulator whose clock reports to this freeze (its observer is added once, on the
+        #: first sync: a scenario of library steps never has one).
+        self._watched: Simulator | None = None
         self._lazy = lazy
         self._observed = not lazy
         #: The instant freezegun was last moved to (a move to the same instant is skipped).
@@ -91,15 +94,21 @@ class SharedFreeze:
     def follow(self, sim: Simulator) -> None:
         """From now on ``datetime.now()`` is ``sim``'s virtual time (while observed)."""
         self._owner = sim
-        sim.clock.on_change(self._moved(sim))
         if self._observed:
+            self._watch(sim)
             self._sync(sim.clock.now())
 
     def observe(self) -> None:
         """Code that may read ``datetime.now()`` is about to run: bring freezegun in step."""
         self._observed = True
         if self._owner is not None:
+            self._watch(self._owner)
             self._sync(self._owner.clock.now())
+
+    def _watch(self, sim: Simulator) -> None:
+        if self._watched is not sim:
+            self._watched = sim
+            sim.clock.on_change(self._moved(sim))
 
     def ignore(self) -> None:
         """Only code that reads the virtual clock runs next: stop moving freezegun (lazy only)."""
@@ -128,6 +137,7 @@ class SharedFreeze:
         self._freezer = None
         self._frozen = None
         self._owner = None
+        self._watched = None
         self._at = None
         self._observed = not self._lazy
 
