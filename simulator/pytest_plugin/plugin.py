@@ -63,10 +63,11 @@ class LibraryParser(parsers.StepParser):
 @step(LibraryParser())
 def _simulator_step(
     sim_step: Match,
-    sim: Simulator,
+    request: pytest.FixtureRequest,
     datatable: list[list[str]] | None = None,
     docstring: str | None = None,
 ) -> None:
+    sim = _scenario_simulator(request)
     sim.scratch.setdefault("_replay", []).append((sim_step, datatable, docstring))
     try:
         call(sim_step, sim, datatable, docstring)
@@ -120,29 +121,51 @@ def _seed(config: pytest.Config) -> int:
 
 
 @pytest.fixture
-def sim(request: pytest.FixtureRequest) -> Iterator[Simulator]:
-    """The scenario's simulator: a fresh fake cloud, clock and seeded generator."""
-    config = request.config
-    settings = _settings(config)
+def sim(request: pytest.FixtureRequest) -> Simulator:
+    """The scenario's simulator: a fresh fake cloud, clock and seeded generator (the one the
+    library's steps of the same scenario use)."""
+    return _scenario_simulator(request)
+
+
+def _scenario_simulator(request: pytest.FixtureRequest) -> Simulator:
+    """The test's simulator, built on first use and kept in its item's stash.
+
+    The library's steps reach it here rather than through the ``sim`` fixture: setting up and
+    finalising a pytest fixture costs about 35 us, a tenth of a short scenario's own work. The
+    fixture hands out the same object, so a project's steps and the library's share it; the
+    item lets go of it when its reports are made (``pytest_runtest_protocol``)."""
+    node = request.node
+    existing: Simulator | None = node.stash.get(SIM_KEY, None)
+    if existing is not None:
+        return existing
+    settings = _settings(request.config)
     simulator = Simulator(
         seed=settings.seed,
         base_dir=settings.root,
         document_cache=settings.documents,
         coverage=settings.coverage,
     )
-    feature_dir = getattr(request.node, "_sim_feature_dir", None)
+    feature_dir = getattr(node, "_sim_feature_dir", None)
     simulator.search_dirs = [settings.root] if feature_dir is None else [feature_dir, settings.root]
-    request.node.stash[SIM_KEY] = simulator
+    node.stash[SIM_KEY] = simulator
     settings.freeze.follow(simulator)
-    yield simulator
-    out = settings.transcripts
-    if out and simulator.conversations:
-        target = Path(out)
-        target.mkdir(parents=True, exist_ok=True)
-        from simulator.pytest_plugin.feature_files import transcript_file_name
+    return simulator
 
-        path = target / transcript_file_name(request.node.nodeid)
-        path.write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """``--sim-transcripts``: write the scenario's transcript when it is torn down."""
+    settings = item.config.stash.get(SETTINGS_KEY, None)
+    if settings is None or not settings.transcripts:
+        return
+    simulator = item.stash.get(SIM_KEY, None)
+    if simulator is None or not simulator.conversations:
+        return
+    target = Path(settings.transcripts)
+    target.mkdir(parents=True, exist_ok=True)
+    from simulator.pytest_plugin.feature_files import transcript_file_name
+
+    path = target / transcript_file_name(item.nodeid)
+    path.write_text(simulator.all_transcripts() + "\n", encoding="utf-8")
 
 
 class _Settings:
@@ -188,15 +211,19 @@ def _documents(config: pytest.Config) -> DocumentCache:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Tests that are not scenarios see real time: give it back if a scenario froze it.
+    """Tests that are not scenarios see real time: give it back if a scenario froze it. A plain
+    test that asks for ``sim`` sees its virtual time throughout.
 
-    Scenarios ask for ``sim`` only when a step runs, so they are recognised by pytest-bdd's
-    own parameter instead."""
-    freeze = item.config.stash.get(FREEZE_KEY, None)
-    if freeze is None or not freeze.active:
-        return
+    Scenarios get their simulator only when a step runs, so they are recognised by pytest-bdd's
+    own parameter instead; their steps decide (``pytest_bdd_before_step``)."""
     names = getattr(item, "fixturenames", ())
-    if "sim" not in names and "_pytest_bdd_example" not in names:
+    if "_pytest_bdd_example" in names:
+        return
+    if "sim" in names:
+        _freeze(item.config).observe()
+        return
+    freeze = item.config.stash.get(FREEZE_KEY, None)
+    if freeze is not None and freeze.active:
         freeze.release()
 
 
