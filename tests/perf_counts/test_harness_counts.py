@@ -136,3 +136,47 @@ def test_steps_that_may_read_the_clock_start_freezegun_once_a_session(
     )
     counts = _run(pytester, feature, USER_STEPS)
     assert counts == {"freezegun_starts": 1, "faker_draws": 1, "simulators_alive": 0}
+
+
+def test_a_scenario_function_with_a_body_and_a_plain_test_with_sim_see_virtual_time(
+    pytester: pytest.Pytester,
+) -> None:
+    """Code outside steps that may read the clock: the body of an ``@scenario`` function (after
+    the library's steps moved the clock) and a plain test that asks for ``sim``."""
+    pytester.makefile(".yaml", tenant=TENANT)
+    pytester.makefile(
+        ".feature",
+        body=textwrap.dedent(
+            """\
+            Feature: Body
+              Scenario: Steps then a body
+                Given the tenant "tenant.yaml"
+                When the consumer opens a conversation with bot "Echo"
+                And 5 minutes pass
+            """
+        ),
+    )
+    pytester.makepyfile(
+        test_body=textwrap.dedent(
+            """\
+            from datetime import datetime, timedelta
+
+            from pytest_bdd import scenario
+
+
+            @scenario("body.feature", "Steps then a body")
+            def test_body(sim):
+                assert datetime.now() == sim.clock.now().replace(tzinfo=None)
+                assert sim.clock.elapsed() == timedelta(minutes=5)
+
+
+            def test_plain(sim):
+                sim.load("tenant.yaml")
+                sim.open_conversation(bot="Echo")
+                sim.say("hi")
+                assert datetime.now() == sim.clock.now().replace(tzinfo=None)
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
