@@ -37,8 +37,13 @@ class EntryKind(StrEnum):
 VISIBLE = frozenset({EntryKind.BOT, EntryKind.AGENT})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
+    """One line of a transcript. Treat it as immutable: the indexes below assume entries never
+    change once added. Not ``frozen``: a frozen dataclass sets each field through
+    ``object.__setattr__``, four times the cost of this plain ``__init__``, and the engine
+    makes three entries per consumer message."""
+
     at: datetime
     elapsed_ms: int
     kind: EntryKind
@@ -150,11 +155,25 @@ class Transcript:
         self._rendered: list[str] = []  # rendered lines of entries[: len(_rendered)]
         self._searched: dict[str, int] = {}  # text -> lines searched so far, -1 once found
         self._dialog_searched: dict[tuple[str, str], int] = {}
+        # The instant of the last entry and its offset: a turn adds several entries at the
+        # same instant, and the offset costs a subtraction, a division and a rounding.
+        self._last_at = start
+        self._last_elapsed = 0
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
-        elapsed = round((at - self.start).total_seconds() * 1000)
+        if at is self._last_at:
+            elapsed = self._last_elapsed
+        else:
+            elapsed = round((at - self.start).total_seconds() * 1000)
+            self._last_at = at
+            self._last_elapsed = elapsed
         entry = Entry(
-            at, elapsed, kind, actor, text, {k: v for k, v in details.items() if v is not None}
+            at,
+            elapsed,
+            kind,
+            actor,
+            text,
+            {k: v for k, v in details.items() if v is not None} if details else {},
         )
         self.entries.append(entry)
         return entry

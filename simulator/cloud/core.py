@@ -66,6 +66,11 @@ class ConnectorState:
     channel: Channel
     fallback_skill_id: str | None
     settings: ConnectorSettings
+    #: (settings, their chat version): a chat connector's effective settings, made once per
+    #: settings object instead of a model copy for every message.
+    _chat: tuple[ConnectorSettings, ConnectorSettings] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def messaging(self) -> bool:
@@ -75,11 +80,19 @@ class ConnectorState:
     def effective_settings(self) -> ConnectorSettings:
         """The settings as the platform applies them: on a chat connector every
         messaging-only setting is back at its documented default (C1)."""
-        if self.messaging:
+        if self.channel is Channel.MESSAGING:
             return self.settings
-        return self.settings.model_copy(
-            update={name: getattr(DEFAULT_SETTINGS, name) for name in MESSAGING_ONLY_SETTINGS}
-        )
+        chat = self._chat
+        if chat is None or chat[0] is not self.settings:
+            chat = self._chat = (
+                self.settings,
+                self.settings.model_copy(
+                    update={
+                        name: getattr(DEFAULT_SETTINGS, name) for name in MESSAGING_ONLY_SETTINGS
+                    }
+                ),
+            )
+        return chat[1]
 
 
 def pin_key(text: str) -> str:

@@ -8,10 +8,9 @@ conversation moved on is marked late, which is how a too-short escalation delay 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
-from simulator.clock import format_elapsed
+from simulator.clock import format_elapsed, milliseconds
 from simulator.cloud.conversation import Conversation, State
 from simulator.cloud.core import CloudCore
 from simulator.rich import Content, text_version
@@ -22,10 +21,11 @@ class DeliveryMixin(CloudCore):
     """Schedules what a bot decided and delivers what it says."""
 
     def schedule(self, conv: Conversation, bot: str, actions: Sequence[Action]) -> None:
-        start = self.clock.now()
+        clock = self.clock
+        start = clock.now()
         for action in actions:
-            due = start + timedelta(milliseconds=action.delay_ms)
-            self.clock.call_at(due, self._runner(conv, bot, action), label=type(action).__name__)
+            due = start + milliseconds(action.delay_ms)
+            clock.post(due, self._runner(conv, bot, action), type(action).__name__)
 
     def _runner(self, conv: Conversation, bot: str, action: Action) -> Callable[[], None]:
         def run() -> None:
@@ -46,10 +46,11 @@ class DeliveryMixin(CloudCore):
         self, conv: Conversation, bot: str, text: str, content: Content | None = None
     ) -> None:
         """A bot message leaves the bot now and reaches the consumer after delivery time."""
-        now = self.clock.now()
-        delivery = timedelta(milliseconds=self.world.platform.message_delivery_ms)
-        free = max(now, conv.outbox_free_at.get(bot, now))
-        arrives = free + delivery
+        clock = self.clock
+        now = clock.now()
+        delivery = milliseconds(self.world.platform.message_delivery_ms)
+        free = conv.outbox_free_at.get(bot, now)
+        arrives = (free if free > now else now) + delivery
         conv.outbox_free_at[bot] = arrives
         holder = conv.participant
         transfers_before = conv.transfer_count
@@ -58,7 +59,10 @@ class DeliveryMixin(CloudCore):
 
         def deliver() -> None:
             note = None
-            if conv.transfer_count != transfers_before or conv.participant != holder:
+            participant = conv.participant
+            if conv.transfer_count != transfers_before or (
+                participant is not holder and participant != holder
+            ):
                 note = (
                     f"late: sent at {format_elapsed(now - self.clock.start)}, delivered after"
                     " the conversation was transferred (T4)"
@@ -68,22 +72,25 @@ class DeliveryMixin(CloudCore):
                     EntryKind.WARNING,
                     f'{bot}\'s message "{text}" arrived after the transfer (T4)',
                 )
-            # Rich content stays structured (R2); a text-only channel gets its text version.
-            conv.transcript.add(
-                self.clock.now(),
-                EntryKind.BOT,
-                bot,
-                text,
-                note=note,
-                content=None if content is None else content.to_json(),
-                text_version=text_version(text, content)
-                if content is not None and conv.text_only
-                else None,
-            )
+            if content is None and note is None:
+                conv.transcript.add(clock.now(), EntryKind.BOT, bot, text)
+            else:
+                # Rich content stays structured (R2); a text-only channel gets its text version.
+                conv.transcript.add(
+                    clock.now(),
+                    EntryKind.BOT,
+                    bot,
+                    text,
+                    note=note,
+                    content=None if content is None else content.to_json(),
+                    text_version=text_version(text, content)
+                    if content is not None and conv.text_only
+                    else None,
+                )
             conv.last_speaker = "bot"
             self.messages_delivered += 1
 
-        self.clock.call_at(arrives, deliver, label="bot message delivery")
+        clock.post(arrives, deliver, "bot message delivery")
 
     def deliver_now(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from simulator.bots.runtime import Escalate, TransferContext
+from simulator.clock import milliseconds
 from simulator.cloud.conversation import Conversation, PendingEscalation
 from simulator.cloud.core import CloudCore
 from simulator.cloud.faults import Fault, FaultKind
@@ -112,7 +113,7 @@ class EscalationMixin(CloudCore):
     @staticmethod
     def _fallback_wait(settings: ConnectorSettings) -> timedelta:
         # "More than" the limit: exactly at the limit nothing has happened yet (F4).
-        return timedelta(milliseconds=settings.fallback_escalation_time_ms + 1)
+        return milliseconds(settings.fallback_escalation_time_ms + 1)
 
     def start_response_timer(self, conv: Conversation, bot: str) -> None:
         """F4's general timer (messaging): from a consumer message reaching the bot until
