@@ -110,6 +110,7 @@ class VirtualClock:
         self._queue: list[_Entry] = []
         self._seq = itertools.count()
         self._observers: list[Callable[[datetime], None]] = []
+        self._told = start  # the time observers were last given
         self.events_run = 0
         self.event_cap = event_cap
         self._pending_settles = 0
@@ -123,8 +124,23 @@ class VirtualClock:
         return self._now - self.start
 
     def on_change(self, observer: Callable[[datetime], None]) -> None:
-        """Call ``observer`` whenever time moves (used to keep freezegun in step)."""
+        """Call ``observer`` with the new time once time has moved (keeps freezegun in step).
+
+        Observers are told when the clock hands control back (after settling, advancing or
+        running what is due) and at ``sync`` points, not at every event in between: moving
+        freezegun costs more than a whole bot turn, and nothing inside the engine reads the
+        host's time. Code that hands control to user callbacks mid-run calls ``sync`` first.
+        """
         self._observers.append(observer)
+        self._told = self._now
+
+    def sync(self) -> None:
+        """Tell the observers the current time, if it moved since they were last told."""
+        now = self._now
+        if now is not self._told and now != self._told:
+            self._told = now
+            for observer in self._observers:
+                observer(now)
 
     @property
     def queue_size(self) -> int:
@@ -197,8 +213,6 @@ class VirtualClock:
     def _set_now(self, when: datetime) -> None:
         if when != self._now:
             self._now = when
-            for observer in self._observers:
-                observer(when)
 
     def _pop_due(self, limit: datetime) -> _Entry | None:
         queue = self._queue
@@ -229,8 +243,11 @@ class VirtualClock:
 
     def run_due(self) -> None:
         """Run everything due at the current instant, including what those events schedule."""
-        while (entry := self._pop_due(self._now)) is not None:
-            self._run(entry)
+        try:
+            while (entry := self._pop_due(self._now)) is not None:
+                self._run(entry)
+        finally:
+            self.sync()
 
     def advance(self, delta: timedelta) -> None:
         """Move time forward by ``delta``, running every event that falls due on the way."""
@@ -244,9 +261,12 @@ class VirtualClock:
                 f"the clock is already at {format_elapsed(self.elapsed())};"
                 f" it cannot go back to {format_elapsed(target - self.start)}"
             )
-        while (entry := self._pop_due(target)) is not None:
-            self._run(entry)
-        self._set_now(target)
+        try:
+            while (entry := self._pop_due(target)) is not None:
+                self._run(entry)
+            self._set_now(target)
+        finally:
+            self.sync()
 
     def run_until_settled(self) -> None:
         """Run events in time order while any settling work remains.
@@ -254,11 +274,17 @@ class VirtualClock:
         Timers that fall due before the last piece of settling work run too, in order; timers
         after it stay pending. This is what "the consumer says X" waits for.
 
-        The loop is the engine's innermost one (three or four events per consumer message), so
-        ``_run`` and ``_set_now`` are written out in it.
+        The loop (``_settle``) is the engine's innermost one (three or four events per consumer
+        message), so ``_run`` is written out in it.
         """
+        try:
+            self._settle()
+        finally:
+            self.sync()
+        self.run_due()
+
+    def _settle(self) -> None:
         pop = heapq.heappop
-        observers = self._observers
         while self._pending_settles > 0:
             queue = self._queue  # compaction (from a cancel inside an action) replaces it
             # Cancelled events at the head go first; the next live event then runs even when
@@ -278,12 +304,8 @@ class VirtualClock:
             self.events_run += 1
             if self.events_run > self.event_cap:
                 raise self._runaway(label, when)
-            if when != self._now:
-                self._now = when
-                for observer in observers:
-                    observer(when)
+            self._now = when
             action()
-        self.run_due()
 
 
 _DURATION_UNITS = {

@@ -195,6 +195,18 @@ class Coverage:
         self.bots: dict[str, BotCoverage] = {}
         self.rules: set[str] = set()
         self.scenarios = 0
+        # Items already marked, by (kind, id of the compiled object, ...) -> that object (kept
+        # so its id cannot be reused): the runtime reports a dialog, an interaction and a
+        # starter on every message, and building their keys again would cost more than the
+        # rest of the bot's turn.
+        self._marked: dict[tuple[Any, ...], object] = {}
+
+    def _first(self, key: tuple[Any, ...], owner: object) -> bool:
+        """Whether ``key`` is reported for the first time (then it is remembered)."""
+        if self._marked.get(key) is owner:
+            return False
+        self._marked[key] = owner
+        return True
 
     # -- the universe ------------------------------------------------------------------------
     def add_bot(self, bot: CompiledBot) -> None:
@@ -232,6 +244,8 @@ class Coverage:
         return cov
 
     def dialog(self, bot: CompiledBot, dialog: CompiledDialog) -> None:
+        if not self._first(("d", id(dialog)), dialog):
+            return
         cov = self._bot(bot)
         cov.mark("dialogs", dialog.name)
         if dialog.name in cov.items["failure_handlers"]:
@@ -240,13 +254,16 @@ class Coverage:
     def interaction(
         self, bot: CompiledBot, dialog: CompiledDialog, inter: CompiledInteraction
     ) -> None:
-        self._bot(bot).mark("interactions", _key(dialog.name, inter.name))
+        if self._first(("i", id(inter)), inter):
+            self._bot(bot).mark("interactions", _key(dialog.name, inter.name))
 
     def starter_pattern(self, bot: CompiledBot, dialog: CompiledDialog, pattern: str) -> None:
-        self._bot(bot).mark("starters", _key(dialog.name, f'pattern "{pattern}"'))
+        if self._first(("p", id(dialog), pattern), dialog):
+            self._bot(bot).mark("starters", _key(dialog.name, f'pattern "{pattern}"'))
 
     def starter_intent(self, bot: CompiledBot, dialog: CompiledDialog, intent: str) -> None:
-        self._bot(bot).mark("starters", _key(dialog.name, f'intent "{intent}"'))
+        if self._first(("n", id(dialog), intent), dialog):
+            self._bot(bot).mark("starters", _key(dialog.name, f'intent "{intent}"'))
 
     def rule(
         self, bot: CompiledBot, dialog: CompiledDialog, inter: CompiledInteraction, rule: Any

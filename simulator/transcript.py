@@ -161,20 +161,22 @@ class Transcript:
         self._last_elapsed = 0
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
+        return self.append(at, kind, actor, text, details)
+
+    def append(
+        self, at: datetime, kind: EntryKind, actor: str, text: str, details: dict[str, Any]
+    ) -> Entry:
+        """``add`` with the details as a dict the entry may keep (None values are dropped):
+        callers that already hold one skip building it again from keywords."""
+        if details and None in details.values():
+            details = {k: v for k, v in details.items() if v is not None}
         if at is self._last_at:
             elapsed = self._last_elapsed
         else:
             elapsed = round((at - self.start).total_seconds() * 1000)
             self._last_at = at
             self._last_elapsed = elapsed
-        entry = Entry(
-            at,
-            elapsed,
-            kind,
-            actor,
-            text,
-            {k: v for k, v in details.items() if v is not None} if details else {},
-        )
+        entry = Entry(at, elapsed, kind, actor, text, details)
         self.entries.append(entry)
         return entry
 

@@ -125,6 +125,10 @@ class CompiledBot:
             i.name: i for i in bot.integrations
         }
         self.intent_names = [i.name for i in bot.intents]
+        #: Where each intent is first listed: the tie-break of the top intent (B7).
+        self.intent_position: dict[str, int] = {}
+        for position, name in enumerate(self.intent_names):
+            self.intent_position.setdefault(name, position)
         self.intent_by_id = {i.id: i.name for i in bot.intents if i.id}
         self.intent_by_domain = {(i.domain or "", i.name): i.name for i in bot.intents}
         self.intent_dialogs: dict[str, CompiledDialog] = {}
@@ -304,7 +308,8 @@ class CompiledBot:
         if index is None:
             return None
         starter = self.starters[index]
-        if not starter.dialog.excludes(text):
+        exclude = starter.dialog.exclude
+        if exclude is None or exclude.search(text) is None:
             return starter
         # An excluded dialog must not hide a later dialog that also matches.
         for candidate in self.starters[index + 1 :]:

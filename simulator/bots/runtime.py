@@ -78,6 +78,10 @@ __all__ = [
 ]
 
 
+#: ``MatchLevel.label`` of each level (the property goes through the enum's ``name``).
+_LEVEL_LABELS = {level: level.label for level in MatchLevel}
+
+
 class BotHost(Protocol):
     """What the runtime needs from the conversation it runs in."""
 
@@ -312,7 +316,7 @@ class BotSession:
                 self.coverage.starter_intent(self.bot, dialog, best.intent)
             return (
                 self.bot.intent_dialogs[best.intent],
-                f'intent "{best.intent}" {best.level.label} {best.score:.2f}',
+                f'intent "{best.intent}" {_LEVEL_LABELS[best.level]} {best.score:.2f}',
             )
         return None
 

@@ -9,6 +9,8 @@ none of this: the connector page documents those settings for messaging only (C1
 
 from __future__ import annotations
 
+from functools import partial
+
 from simulator.bots.runtime import Action, BotSession
 from simulator.clock import format_elapsed, milliseconds
 from simulator.cloud.conversation import Conversation
@@ -71,7 +73,7 @@ class ConnectorMixin(CloudCore):
             shown = choice.shown(button_text_on_postback=messaging and setting)
         if choice is None:
             # A typed message (text == shown): nothing to note, the common case.
-            conv.transcript.add(now, EntryKind.CONSUMER, "consumer", shown)
+            conv.transcript.append(now, EntryKind.CONSUMER, "consumer", shown, {})
         else:
             how = "tapped" if tapped else f'typed "{shown}" for'
             note = f'{how} {choice.kind.replace("_", " ")} "{choice.title}"'
@@ -112,7 +114,7 @@ class ConnectorMixin(CloudCore):
             # Messages within the joining window reach the bot as one (C1 messageDelay).
             conv.join_timer = self.clock.call_at(
                 now + milliseconds(settings.message_delay_ms),
-                lambda: self._flush_join(conv, bot),
+                partial(self._flush_join, conv, bot),
                 label="message joining window",
             )
 
@@ -169,7 +171,7 @@ class ConnectorMixin(CloudCore):
                 return
         if platform:
             self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
-        session = self.session(conv, bot)
+        session = conv.sessions.get(bot) or self.session(conv, bot)
         if consumer:
             session.consumer_activity()
         if bot in self.faults.unresponsive_bots:
@@ -182,10 +184,12 @@ class ConnectorMixin(CloudCore):
         if messaging:
             if consumer:
                 self.start_response_timer(conv, bot)
-            if not platform or actions:
+            if actions:
                 # Only consumer messages are watched (S1); a platform message the bot
                 # answers is still an answer to the consumer.
-                self._watch_stuck(conv, bot, text, answered=bool(actions), resend=resend)
+                self._answered(conv, bot)
+            elif not platform:
+                self._watch_stuck(conv, bot, text, resend)
         if actions:
             self.schedule(conv, bot, actions)
 
@@ -198,17 +202,22 @@ class ConnectorMixin(CloudCore):
                 listener(conv, session)
         return session
 
-    def _watch_stuck(
-        self, conv: Conversation, bot: str, text: str, *, answered: bool, resend: bool
-    ) -> None:
+    @staticmethod
+    def _answered(conv: Conversation, bot: str) -> None:
+        """The bot answered: nothing is stuck (S1)."""
         if conv.stuck_timer is not None:
             conv.stuck_timer.cancel()
             conv.stuck_timer = None
-        if answered:
-            conv.stuck_resends = 0
-            conv.awaiting_bot_answer = None
+        conv.stuck_resends = 0
+        conv.awaiting_bot_answer = None
+        if conv.stuck_reset:
             conv.stuck_reset.discard(bot)
-            return
+
+    def _watch_stuck(self, conv: Conversation, bot: str, text: str, resend: bool) -> None:
+        """The bot did not answer: check again after retryMessageInterval (S1)."""
+        if conv.stuck_timer is not None:
+            conv.stuck_timer.cancel()
+            conv.stuck_timer = None
         if not resend:
             conv.stuck_resends = 0  # a new message starts its own count of resends
         settings = self.settings_of(bot)

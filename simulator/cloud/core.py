@@ -160,13 +160,13 @@ class CloudCore(ABC):
         self.messages_delivered = 0
 
     def log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
-        conv.transcript.add(
-            self.clock.now(), kind, details.pop("actor", kind.value), text, **details
-        )
+        actor = details.pop("actor", kind.value)
+        conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, conv: Conversation, reason: str, candidates: Sequence[str]) -> int:
         """Every random choice goes through here so it can be recorded and replayed (G7)."""
         if self.chooser is not None:
+            self.clock.sync()
             pick = self.chooser(conv, reason, candidates)
         else:
             pick = self.rng.randrange(len(candidates))

@@ -7,7 +7,8 @@ conversation moved on is marked late, which is how a too-short escalation delay 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 
 from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
 from simulator.clock import format_elapsed, milliseconds
@@ -23,24 +24,23 @@ class DeliveryMixin(CloudCore):
     def schedule(self, conv: Conversation, bot: str, actions: Sequence[Action]) -> None:
         clock = self.clock
         start = clock.now()
+        run = self._run_action
         for action in actions:
-            due = start + milliseconds(action.delay_ms)
-            clock.post(due, self._runner(conv, bot, action), type(action).__name__)
+            delay = action.delay_ms
+            due = start + milliseconds(delay) if delay else start
+            clock.post(due, partial(run, conv, bot, action), type(action).__name__)
 
-    def _runner(self, conv: Conversation, bot: str, action: Action) -> Callable[[], None]:
-        def run() -> None:
-            if not conv.is_open:
-                return
-            if isinstance(action, Say):
-                self._send(conv, bot, action.text, action.content)
-            elif isinstance(action, Escalate):
-                self.escalate(conv, bot, action)
-            elif isinstance(action, AutoTransfer):
-                self.auto_transfer(conv, bot, action)
-            elif isinstance(action, Close):
-                self.close(conv, f'{bot} closed it in "{action.interaction}"')
-
-        return run
+    def _run_action(self, conv: Conversation, bot: str, action: Action) -> None:
+        if conv.state is not State.OPEN:
+            return
+        if isinstance(action, Say):
+            self._send(conv, bot, action.text, action.content)
+        elif isinstance(action, Escalate):
+            self.escalate(conv, bot, action)
+        elif isinstance(action, AutoTransfer):
+            self.auto_transfer(conv, bot, action)
+        elif isinstance(action, Close):
+            self.close(conv, f'{bot} closed it in "{action.interaction}"')
 
     def _send(
         self, conv: Conversation, bot: str, text: str, content: Content | None = None
@@ -73,7 +73,7 @@ class DeliveryMixin(CloudCore):
                     f'{bot}\'s message "{text}" arrived after the transfer (T4)',
                 )
             if content is None and note is None:
-                conv.transcript.add(clock.now(), EntryKind.BOT, bot, text)
+                conv.transcript.append(clock.now(), EntryKind.BOT, bot, text, {})
             else:
                 # Rich content stays structured (R2); a text-only channel gets its text version.
                 conv.transcript.add(

@@ -129,8 +129,9 @@ class EscalationMixin(CloudCore):
                 return
             self._no_response(conv, bot, f"{bot} sent no response to the consumer", None)
 
-        conv.response_timer = self.clock.call_later(
-            self._fallback_wait(settings),
+        clock = self.clock
+        conv.response_timer = clock.call_at(
+            clock.now() + self._fallback_wait(settings),
             fire,
             label="no-response timer (fallbackEscalationTime)",
             settles=False,

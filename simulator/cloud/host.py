@@ -28,7 +28,9 @@ class Host:
         return self.cloud.clock.now()
 
     def log(self, kind: EntryKind, text: str, **details: Any) -> None:
-        self.cloud.log(self.conv, kind, text, **details)
+        # What ``CloudCore.log`` does, written out: bots log a line or two per message.
+        actor = details.pop("actor", kind.value)
+        self.conv.transcript.append(self.cloud.clock.now(), kind, actor, text, details)
 
     def choose(self, reason: str, candidates: Sequence[str]) -> int:
         return self.cloud.choose(self.conv, reason, candidates)
