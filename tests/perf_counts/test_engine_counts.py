@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from simulator.cloud.conversation import Conversation
 from simulator.coverage import BotCoverage
 from simulator.simulator import Simulator
 
@@ -46,18 +47,18 @@ connectors:
 MESSAGES = ("hello there", "where is my order", "what?")
 
 
-def _simulator(conversations: int = 5) -> tuple[Simulator, list[object]]:
+def _simulator(conversations: int = 5) -> tuple[Simulator, list[Conversation]]:
     sim = Simulator()
     sim.load_text(TENANT)
     convs = [sim.open_conversation(bot="Echo") for _ in range(conversations)]
     return sim, convs
 
 
-def _talk(sim: Simulator, convs: list[object], messages: int) -> int:
+def _talk(sim: Simulator, convs: list[Conversation], messages: int) -> int:
     """Say ``messages`` messages round robin; return the largest queue seen after each."""
     largest = 0
     for i in range(messages):
-        sim.current = convs[i % len(convs)]  # type: ignore[assignment]
+        sim.current = convs[i % len(convs)]
         sim.say(MESSAGES[i % len(MESSAGES)])
         largest = max(largest, sim.clock.queue_size)
     return largest
