@@ -35,7 +35,7 @@ class ScheduledEvent:
     calling a generated ``__lt__`` some fifty times per consumer message.
     """
 
-    __slots__ = ("_clock", "action", "cancelled", "due", "label", "seq", "settles")
+    __slots__ = ("action", "cancelled", "due", "label", "seq", "settles")
 
     def __init__(
         self,
@@ -44,7 +44,6 @@ class ScheduledEvent:
         action: Callable[[], None],
         label: str = "",
         settles: bool = True,
-        clock: VirtualClock | None = None,
     ) -> None:
         self.due = due
         self.seq = seq
@@ -52,7 +51,6 @@ class ScheduledEvent:
         self.label = label
         self.settles = settles
         self.cancelled = False
-        self._clock = clock
 
     def __lt__(self, other: ScheduledEvent) -> bool:
         return (self.due, self.seq) < (other.due, other.seq)
@@ -64,12 +62,7 @@ class ScheduledEvent:
         )
 
     def cancel(self) -> None:
-        if self.cancelled:
-            return
         self.cancelled = True
-        clock = self._clock
-        if clock is not None and not self.settles:
-            clock.forget_cancelled()
 
 
 def _nothing() -> None:
@@ -85,8 +78,8 @@ _POSTED = ScheduledEvent(DEFAULT_EPOCH, -1, _nothing, "posted")
 #: entries need no event object at all.
 _Entry = tuple[datetime, int, ScheduledEvent, Callable[[], None], str]
 
-#: Below this many cancelled timers the queue is never compacted (a scan would cost more).
-_COMPACT_MIN = 32
+#: The queue is never compacted below this size (a scan would cost more than it saves).
+_COMPACT_MIN = 64
 
 
 class VirtualClock:
@@ -95,11 +88,11 @@ class VirtualClock:
     Cancelled timers that do not settle (the no-response timer, restarted on every consumer
     message and cancelled by every bot reply) would otherwise pile up in the queue until
     their due time, one per message within ``fallbackEscalationTime``, and make every push and
-    pop cost the logarithm of that pile. Once they are more than half of the queue, the queue
-    is rebuilt without them: linear work paid for by as many cancels, so each cancel costs
-    O(1) amortised and the queue stays as small as what is really pending. Cancelled settling
-    events stay until popped, because they keep ``run_until_settled`` going until their
-    instant (that is how they behaved before and transcripts depend on it).
+    pop cost the logarithm of that pile. Whenever the queue has doubled since it was last
+    rebuilt, it is rebuilt without them: linear work paid for by at least as many pushes, so
+    O(1) amortised per event, and the queue stays within twice what is really pending.
+    Cancelled settling events stay until popped, because they keep ``run_until_settled``
+    going until their instant (that is how they behaved before and transcripts depend on it).
     """
 
     def __init__(self, start: datetime = DEFAULT_EPOCH, *, event_cap: int = DEFAULT_EVENT_CAP):
@@ -114,7 +107,7 @@ class VirtualClock:
         self.events_run = 0
         self.event_cap = event_cap
         self._pending_settles = 0
-        self._cancelled_timers = 0  # cancelled non-settling events still in the queue (about)
+        self._compact_at = _COMPACT_MIN  # queue size that triggers the next rebuild
 
     # -- reading time ---------------------------------------------------------------------
     def now(self) -> datetime:
@@ -154,8 +147,11 @@ class VirtualClock:
         if due < self._now:
             due = self._now
         seq = next(self._seq)
-        event = ScheduledEvent(due, seq, action, label, settles, self)
-        heapq.heappush(self._queue, (due, seq, event, action, label))
+        event = ScheduledEvent(due, seq, action, label, settles)
+        queue = self._queue
+        if len(queue) >= self._compact_at:
+            queue = self._compact()
+        heapq.heappush(queue, (due, seq, event, action, label))
         if settles:
             self._pending_settles += 1
         return event
@@ -194,20 +190,18 @@ class VirtualClock:
 
     def pending(self) -> list[ScheduledEvent]:
         return [
-            ScheduledEvent(due, seq, action, label, True, self) if event is _POSTED else event
+            ScheduledEvent(due, seq, action, label, True) if event is _POSTED else event
             for due, seq, event, action, label in sorted(self._queue)
             if not event.cancelled
         ]
 
-    def forget_cancelled(self) -> None:
-        """A non-settling event was cancelled: compact the queue once such events dominate."""
-        self._cancelled_timers += 1
-        queue = self._queue
-        if self._cancelled_timers > _COMPACT_MIN and 2 * self._cancelled_timers > len(queue):
-            kept = [e for e in queue if e[2].settles or not e[2].cancelled]
-            heapq.heapify(kept)
-            self._queue = kept
-            self._cancelled_timers = 0
+    def _compact(self) -> list[_Entry]:
+        """Rebuild the queue without cancelled non-settling events; return the new queue."""
+        kept = [e for e in self._queue if e[2].settles or not e[2].cancelled]
+        heapq.heapify(kept)
+        self._queue = kept
+        self._compact_at = max(_COMPACT_MIN, 2 * len(kept))
+        return kept
 
     # -- running --------------------------------------------------------------------------
     def _set_now(self, when: datetime) -> None:
@@ -223,8 +217,6 @@ class VirtualClock:
                 self._pending_settles -= 1
             if not event.cancelled:
                 return entry
-            if not event.settles:
-                self._cancelled_timers -= 1
         return None
 
     def _run(self, entry: _Entry) -> None:
@@ -279,9 +271,10 @@ class VirtualClock:
         """
         try:
             self._settle()
+            while (entry := self._pop_due(self._now)) is not None:
+                self._run(entry)
         finally:
             self.sync()
-        self.run_due()
 
     def _settle(self) -> None:
         pop = heapq.heappop
@@ -290,11 +283,8 @@ class VirtualClock:
             # Cancelled events at the head go first; the next live event then runs even when
             # the last settling event was among them (the behaviour transcripts were made with).
             while queue and queue[0][2].cancelled:
-                dropped = pop(queue)[2]
-                if dropped.settles:
+                if pop(queue)[2].settles:
                     self._pending_settles -= 1
-                else:
-                    self._cancelled_timers -= 1
             if not queue:
                 self._pending_settles = 0
                 break

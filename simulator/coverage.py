@@ -201,13 +201,6 @@ class Coverage:
         # rest of the bot's turn.
         self._marked: dict[tuple[Any, ...], object] = {}
 
-    def _first(self, key: tuple[Any, ...], owner: object) -> bool:
-        """Whether ``key`` is reported for the first time (then it is remembered)."""
-        if self._marked.get(key) is owner:
-            return False
-        self._marked[key] = owner
-        return True
-
     # -- the universe ------------------------------------------------------------------------
     def add_bot(self, bot: CompiledBot) -> None:
         """Register every item of a compiled bot (once per bot name and scenario)."""
@@ -244,8 +237,10 @@ class Coverage:
         return cov
 
     def dialog(self, bot: CompiledBot, dialog: CompiledDialog) -> None:
-        if not self._first(("d", id(dialog)), dialog):
+        key = ("d", id(dialog))
+        if self._marked.get(key) is dialog:
             return
+        self._marked[key] = dialog
         cov = self._bot(bot)
         cov.mark("dialogs", dialog.name)
         if dialog.name in cov.items["failure_handlers"]:
@@ -254,15 +249,21 @@ class Coverage:
     def interaction(
         self, bot: CompiledBot, dialog: CompiledDialog, inter: CompiledInteraction
     ) -> None:
-        if self._first(("i", id(inter)), inter):
+        key = ("i", id(inter))
+        if self._marked.get(key) is not inter:
+            self._marked[key] = inter
             self._bot(bot).mark("interactions", _key(dialog.name, inter.name))
 
     def starter_pattern(self, bot: CompiledBot, dialog: CompiledDialog, pattern: str) -> None:
-        if self._first(("p", id(dialog), pattern), dialog):
+        key = ("p", id(dialog), pattern)
+        if self._marked.get(key) is not dialog:
+            self._marked[key] = dialog
             self._bot(bot).mark("starters", _key(dialog.name, f'pattern "{pattern}"'))
 
     def starter_intent(self, bot: CompiledBot, dialog: CompiledDialog, intent: str) -> None:
-        if self._first(("n", id(dialog), intent), dialog):
+        key = ("n", id(dialog), intent)
+        if self._marked.get(key) is not dialog:
+            self._marked[key] = dialog
             self._bot(bot).mark("starters", _key(dialog.name, f'intent "{intent}"'))
 
     def rule(

@@ -275,15 +275,17 @@ class BotSession:
         self.api_results.clear()
         self.trigger_next_message = None
 
-    def consumer_activity(self) -> None:
+    def consumer_activity(self, now: datetime | None = None) -> None:
         """A consumer message is about to reach this bot: expire an idle session first (B10).
 
         With ``session_length_minutes`` set (an export's ``sessionLength``), a session that
         saw no consumer message for that long is over: variables and the dialog position
         (a pending question) are gone and this message starts a fresh session. Expiry is
         checked when the next message arrives, so the transcript records it at that time.
+        ``now``: the host's time, when the caller has it at hand.
         """
-        now = self.host.now()
+        if now is None:
+            now = self.host.now()
         minutes = self.bot.definition.session_length_minutes
         if minutes and (idle := now - self.last_consumer_activity) >= timedelta(minutes=minutes):
             self.host.log(

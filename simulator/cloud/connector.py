@@ -173,7 +173,7 @@ class ConnectorMixin(CloudCore):
             self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
         session = conv.sessions.get(bot) or self.session(conv, bot)
         if consumer:
-            session.consumer_activity()
+            session.consumer_activity(now)
         if bot in self.faults.unresponsive_bots:
             self.log(conv, EntryKind.FAULT, f'{bot} does not answer "{text}" (bot unresponsive)')
             actions: list[Action] = []
@@ -183,7 +183,7 @@ class ConnectorMixin(CloudCore):
             conv.last_answered_at[bot] = now
         if messaging:
             if consumer:
-                self.start_response_timer(conv, bot)
+                self.start_response_timer(conv, bot, settings)
             if actions:
                 # Only consumer messages are watched (S1); a platform message the bot
                 # answers is still an answer to the consumer.

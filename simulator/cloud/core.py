@@ -265,7 +265,9 @@ class CloudCore(ABC):
         """An escalation failed: the failure message to the bot, or give up (``escalation``)."""
 
     @abstractmethod
-    def start_response_timer(self, conv: Conversation, bot: str) -> None:
+    def start_response_timer(
+        self, conv: Conversation, bot: str, settings: ConnectorSettings | None = None
+    ) -> None:
         """A consumer message reached the bot: start the no-response timer (``escalation``)."""
 
     @abstractmethod

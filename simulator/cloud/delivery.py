@@ -55,7 +55,8 @@ class DeliveryMixin(CloudCore):
         holder = conv.participant
         transfers_before = conv.transfer_count
         self.messages_sent += 1
-        self.bot_responded(conv, bot)
+        if conv.response_timer is not None:
+            self.bot_responded(conv, bot)
 
         def deliver() -> None:
             note = None

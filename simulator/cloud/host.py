@@ -19,18 +19,19 @@ class Host:
 
     def __init__(self, cloud: CloudCore, conversation: Conversation) -> None:
         self.cloud = cloud
+        self.clock = cloud.clock
         self.conv = conversation
         self.conversation_id = conversation.id
         self.channel = conversation.channel.value
         self.coverage = cloud.coverage
 
     def now(self) -> datetime:
-        return self.cloud.clock.now()
+        return self.clock.now()
 
     def log(self, kind: EntryKind, text: str, **details: Any) -> None:
         # What ``CloudCore.log`` does, written out: bots log a line or two per message.
         actor = details.pop("actor", kind.value)
-        self.conv.transcript.append(self.cloud.clock.now(), kind, actor, text, details)
+        self.conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, reason: str, candidates: Sequence[str]) -> int:
         return self.cloud.choose(self.conv, reason, candidates)
