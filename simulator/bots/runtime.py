@@ -80,6 +80,7 @@ __all__ = [
 
 #: ``MatchLevel.label`` of each level (the property goes through the enum's ``name``).
 _LEVEL_LABELS = {level: level.label for level in MatchLevel}
+_GOOD = MatchLevel.GOOD
 
 
 class BotHost(Protocol):
@@ -331,11 +332,12 @@ class BotSession:
         and third-party engines score intents independently: the highest level wins and
         equal levels are drawn at random (recorded, explorable with all-orders).
         """
-        good = [s for s in self.score_intents(text) if s.level >= MatchLevel.GOOD]
+        scores = score_intents(self.bot, text, self.host.pinned_scores(text))
+        good = [s for s in scores if s.level >= _GOOD]
         if not good:
             return None
         if self.bot.definition.nlu_engine == "liveperson":  # NluEngine.LIVEPERSON
-            return top_intent(self.bot, good)
+            return good[0] if len(good) == 1 else top_intent(self.bot, good)
         top = max(s.level for s in good)
         tied = [s for s in good if s.level == top]
         if len(tied) == 1:
