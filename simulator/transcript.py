@@ -33,6 +33,10 @@ class EntryKind(StrEnum):
     CONTEXT = "context"  # Conversation Context Service operations
 
 
+#: Each kind's value, the default actor of a logged entry (``EntryKind.value`` is a property
+#: of the enum machinery, several times dearer than this look-up).
+KIND_VALUES: dict[EntryKind, str] = {kind: kind.value for kind in EntryKind}
+
 #: Kinds whose text the consumer actually sees.
 VISIBLE = frozenset({EntryKind.BOT, EntryKind.AGENT})
 

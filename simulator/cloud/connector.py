@@ -97,7 +97,8 @@ class ConnectorMixin(CloudCore):
         conv.last_consumer_message = text
         conv.last_speaker = "consumer"
         conv.transfers_since_consumer = 0
-        self.arm_auto_close(conv)
+        if self.world.platform.auto_close_after_minutes is not None:
+            self.arm_auto_close(conv)
         if conv.greeting_timer is not None:
             conv.greeting_timer.cancel()
             conv.greeting_timer = None
@@ -152,8 +153,10 @@ class ConnectorMixin(CloudCore):
         connector = self.connectors.get(bot)
         if connector is None:
             settings, messaging = DEFAULT_SETTINGS, True
+        elif connector.channel is Channel.MESSAGING:
+            settings, messaging = connector.settings, True
         else:
-            settings, messaging = connector.effective_settings(), connector.messaging
+            settings, messaging = connector.effective_settings(), False
         consumer = not platform and not resend
         now = self.clock.now()
         if consumer and messaging:

@@ -41,7 +41,7 @@ from simulator.tenant.schema import (
     ConnectorSettings,
     ContextOperation,
 )
-from simulator.transcript import EntryKind
+from simulator.transcript import KIND_VALUES, EntryKind
 from simulator.world_model import World
 
 DEFAULT_SETTINGS = ConnectorSettings()
@@ -160,7 +160,7 @@ class CloudCore(ABC):
         self.messages_delivered = 0
 
     def log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
-        actor = details.pop("actor", kind.value)
+        actor = details.pop("actor") if "actor" in details else KIND_VALUES[kind]
         conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, conv: Conversation, reason: str, candidates: Sequence[str]) -> int:

@@ -11,7 +11,7 @@ from simulator.bots.runtime import ApiRequest, ApiResponse, BotSession, GroupMat
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.core import CloudCore
 from simulator.tenant.schema import ApiIntegration, ContextOperation
-from simulator.transcript import EntryKind
+from simulator.transcript import KIND_VALUES, EntryKind
 
 
 class Host:
@@ -30,7 +30,7 @@ class Host:
 
     def log(self, kind: EntryKind, text: str, **details: Any) -> None:
         # What ``CloudCore.log`` does, written out: bots log a line or two per message.
-        actor = details.pop("actor", kind.value)
+        actor = details.pop("actor") if "actor" in details else KIND_VALUES[kind]
         self.conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, reason: str, candidates: Sequence[str]) -> int:
