@@ -8,11 +8,12 @@ conversation moved on is marked late, which is how a too-short escalation delay 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 
 from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
 from simulator.clock import format_elapsed, milliseconds
-from simulator.cloud.conversation import Conversation, State
+from simulator.cloud.conversation import Conversation, Participant, State
 from simulator.cloud.core import CloudCore
 from simulator.rich import Content, text_version
 from simulator.transcript import EntryKind
@@ -52,46 +53,61 @@ class DeliveryMixin(CloudCore):
         free = conv.outbox_free_at.get(bot, now)
         arrives = (free if free > now else now) + delivery
         conv.outbox_free_at[bot] = arrives
-        holder = conv.participant
-        transfers_before = conv.transfer_count
         self.messages_sent += 1
         if conv.response_timer is not None:
             self.bot_responded(conv, bot)
+        # A partial, not a closure: a closure over these seven values allocates a cell for
+        # each, and every allocation of the engine's hot path feeds the cyclic collector.
+        clock.post(
+            arrives,
+            partial(
+                self._deliver, conv, bot, text, content, now, conv.participant, conv.transfer_count
+            ),
+            "bot message delivery",
+        )
 
-        def deliver() -> None:
-            note = None
-            participant = conv.participant
-            if conv.transfer_count != transfers_before or (
-                participant is not holder and participant != holder
-            ):
-                note = (
-                    f"late: sent at {format_elapsed(now - self.clock.start)}, delivered after"
-                    " the conversation was transferred (T4)"
-                )
-                self.log(
-                    conv,
-                    EntryKind.WARNING,
-                    f'{bot}\'s message "{text}" arrived after the transfer (T4)',
-                )
-            if content is None and note is None:
-                conv.transcript.append(clock.now(), EntryKind.BOT, bot, text, {})
-            else:
-                # Rich content stays structured (R2); a text-only channel gets its text version.
-                conv.transcript.add(
-                    clock.now(),
-                    EntryKind.BOT,
-                    bot,
-                    text,
-                    note=note,
-                    content=None if content is None else content.to_json(),
-                    text_version=text_version(text, content)
-                    if content is not None and conv.text_only
-                    else None,
-                )
-            conv.last_speaker = "bot"
-            self.messages_delivered += 1
-
-        clock.post(arrives, deliver, "bot message delivery")
+    def _deliver(
+        self,
+        conv: Conversation,
+        bot: str,
+        text: str,
+        content: Content | None,
+        sent_at: datetime,
+        holder: Participant | None,
+        transfers_before: int,
+    ) -> None:
+        """The message reaches the consumer; late when the conversation moved on (T4)."""
+        note = None
+        participant = conv.participant
+        if conv.transfer_count != transfers_before or (
+            participant is not holder and participant != holder
+        ):
+            note = (
+                f"late: sent at {format_elapsed(sent_at - self.clock.start)}, delivered after"
+                " the conversation was transferred (T4)"
+            )
+            self.log(
+                conv,
+                EntryKind.WARNING,
+                f'{bot}\'s message "{text}" arrived after the transfer (T4)',
+            )
+        if content is None and note is None:
+            conv.transcript.append(self.clock.now(), EntryKind.BOT, bot, text, {})
+        else:
+            # Rich content stays structured (R2); a text-only channel gets its text version.
+            conv.transcript.add(
+                self.clock.now(),
+                EntryKind.BOT,
+                bot,
+                text,
+                note=note,
+                content=None if content is None else content.to_json(),
+                text_version=text_version(text, content)
+                if content is not None and conv.text_only
+                else None,
+            )
+        conv.last_speaker = "bot"
+        self.messages_delivered += 1
 
     def deliver_now(
         self,
