@@ -138,7 +138,9 @@ def _profile(folder: Path, n: int) -> tuple[dict[str, float], list[tuple[float, 
             "simulator/steps/library.py", "consumer_says"
         ),
         "steps: the bot replies": first_cum("simulator/steps/library.py", "bot_replies"),
-        "sim fixture (Simulator built)": first_cum("simulator/pytest_plugin/plugin.py", "sim"),
+        "the scenario's Simulator built": first_cum(
+            "simulator/pytest_plugin/plugin.py", "_scenario_simulator"
+        ),
         "plugin hooks (before step, scenario)": named(
             "simulator/pytest_plugin/plugin.py", "pytest_bdd_before_step"
         )
