@@ -24,13 +24,14 @@ DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 DEFAULT_EVENT_CAP = 200_000
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class ScheduledEvent:
     """One callback due at a virtual instant.
 
     ``settles`` marks work that is part of answering something already said (a bot reply, a
     transfer being processed). ``run_until_settled`` drives those to completion; timers such as
     the 3-minute escalation timeout are not ``settles`` and wait for time to be advanced.
+    Slotted: every open conversation keeps timers in the heap.
     """
 
     due: datetime

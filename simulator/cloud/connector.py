@@ -106,7 +106,7 @@ class ConnectorMixin(CloudCore):
             self.deliver_to_bot(conv, bot, text)
             return
         settings = self.settings_of(bot)
-        conv.join_buffer.append(text)
+        conv.join_buffer += (text,)
         if conv.join_timer is None:
             # Messages within the joining window reach the bot as one (C1 messageDelay).
             conv.join_timer = self.clock.call_later(
@@ -117,7 +117,7 @@ class ConnectorMixin(CloudCore):
 
     def _flush_join(self, conv: Conversation, bot: str) -> None:
         conv.join_timer = None
-        parts, conv.join_buffer = conv.join_buffer, []
+        parts, conv.join_buffer = conv.join_buffer, ()
         if not parts or conv.bot != bot or not conv.is_open:
             return
         text = " ".join(parts)
@@ -202,7 +202,8 @@ class ConnectorMixin(CloudCore):
         if answered:
             conv.stuck_resends = 0
             conv.awaiting_bot_answer = None
-            conv.stuck_reset.discard(bot)
+            if bot in conv.stuck_reset:
+                conv.stuck_reset -= {bot}
             return
         if not resend:
             conv.stuck_resends = 0  # a new message starts its own count of resends
@@ -248,7 +249,7 @@ class ConnectorMixin(CloudCore):
                 note="stuck conversation",
                 response=False,
             )
-            conv.stuck_reset.add(bot)
+            conv.stuck_reset |= {bot}
             if escalate:
                 self.log(
                     conv,
@@ -260,7 +261,8 @@ class ConnectorMixin(CloudCore):
             return
         if not escalate:
             return
-        conv.stuck_reset.discard(bot)
+        if bot in conv.stuck_reset:
+            conv.stuck_reset -= {bot}
         skill = settings.escalation_skill_id_on_stuck_conversation
         if skill is None:
             self.escalation_failed(
