@@ -43,6 +43,52 @@ VISIBLE = frozenset({EntryKind.BOT, EntryKind.AGENT})
 NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
 
 
+class _Shared:
+    """Texts and details that many entries repeat, stored once (a bounded intern table).
+
+    Most entries of a load test's conversations are equal across conversations ('Routing
+    started "Welcome" (pattern ...)', ``{"bot": "Routing"}``), yet each was formatted into a new
+    string and a new dict. Entries keep the first equal value seen instead; the table forgets
+    everything when full, so unique texts (names, numbers) cannot grow it without bound. Only
+    details whose values are all strings are shared (as read-only mappings): ``True`` and ``1``
+    are equal keys, and lists or dicts are not hashable. Sharing equal immutable values changes
+    no output, so transcripts stay byte-identical.
+    """
+
+    __slots__ = ("details", "limit", "texts")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.texts: dict[str, str] = {}
+        self.details: dict[tuple[tuple[str, Any], ...], Mapping[str, Any]] = {}
+
+    def text(self, text: str) -> str:
+        texts = self.texts
+        found = texts.get(text)
+        if found is not None:
+            return found
+        if len(texts) >= self.limit:
+            texts.clear()
+        texts[text] = text
+        return text
+
+    def mapping(self, details: dict[str, Any]) -> Mapping[str, Any]:
+        for value in details.values():
+            if value.__class__ is not str:
+                return details
+        key = tuple(details.items())
+        table = self.details
+        found = table.get(key)
+        if found is None:
+            if len(table) >= self.limit:
+                table.clear()
+            found = table[key] = MappingProxyType(details)
+        return found
+
+
+_SHARED = _Shared(4096)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One line of a transcript.
@@ -181,8 +227,16 @@ class Transcript:
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
         elapsed = round((at - self.start).total_seconds() * 1000)
+        shared = _SHARED
         kept = {k: v for k, v in details.items() if v is not None} if details else None
-        entry = Entry(at, elapsed, kind, actor, text, kept or NO_DETAILS)
+        entry = Entry(
+            at,
+            elapsed,
+            kind,
+            actor,
+            shared.text(text),
+            shared.mapping(kept) if kept else NO_DETAILS,
+        )
         self.entries.append(entry)
         return entry
 
