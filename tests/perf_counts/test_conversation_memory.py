@@ -10,12 +10,15 @@ records were slotted and the empty containers shared, a conversation kept ~10,30
 shared transcript texts). The
 bounds leave room for Python versions and small additions, not for a per-conversation
 ``__dict__`` or an eager container coming back. A second test names the records that must stay
-slotted, so the cause of a regression is found directly.
+slotted, so the cause of a regression is found directly; a third lists the modules building a
+simulator must not import (they were part of every run's base memory).
 """
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -107,3 +110,24 @@ def test_per_conversation_records_are_slotted_and_share_empty_values() -> None:
     assert started[0].details is started[1].details
     with pytest.raises(TypeError):
         started[0].details["bot"] = "Other"  # type: ignore[index]
+
+
+def test_building_a_simulator_imports_only_what_it_needs() -> None:
+    # A fresh interpreter: what building a simulator for bank.yaml imports is part of every
+    # run's memory (the benchmark's base) and start-up. Exports, the JavaScript engine, the
+    # HTML report and Faker (drawn only when a conversation needs a consumer) stay out.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from simulator.simulator import Simulator\n"
+        f"sim = Simulator(base_dir=Path({str(ROOT)!r}))\n"
+        f"sim.load(Path({str(ROOT / 'fixtures' / 'bank.yaml')!r}))\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded = set(done.stdout.split())
+    assert "simulator.tenant.loader" in loaded  # the check itself can see modules
+    for name in ("simulator.cb_export", "simulator.js.engine", "simulator.report", "faker"):
+        assert name not in loaded, name
