@@ -224,7 +224,7 @@ class _Segment:
     search: re.Pattern[str]  # the segment alone, to find its leftmost occurrence
     inner: re.Pattern[str]  # ... followed by exactly one more character (see _covers)
     final: re.Pattern[str]  # ... ending the message
-    # Only in segments built for lowered ASCII messages (see "ASCII messages"): texts one of
+    # Only in segments built for lowered Latin-1 messages (see "narrow messages"): texts one of
     # which every match contains, found with ``str.find`` before the regex runs, and how far
     # before such a text a match can start (``high`` minus the shortest text).
     needles: tuple[str, ...] = ()
@@ -331,42 +331,45 @@ def _split(
     return tuple(_Segment.build(g, flags, needles) for g in groups)
 
 
-# --------------------------------------------------------------------------- ASCII messages
+# --------------------------------------------------------------------------- narrow messages
 #
-# Long messages are nearly always ASCII. Lowered once, an ASCII message can be scanned by
-# regexes compiled WITHOUT re.IGNORECASE (several times faster in the regex engine) and
-# searched for literal texts with ``str.find``. That form of a pattern replaces every literal
-# character by the one lowercase ASCII character it matches under re.IGNORECASE, as the regex
-# engine itself says (``_ascii_fold``), so both forms accept exactly the same ASCII messages;
-# a character that matches no ASCII character becomes one no ASCII message holds.
+# Long messages are nearly always ASCII, or at least Latin-1 (accented Western European
+# text). Lowered once, such a message can be scanned by regexes compiled WITHOUT
+# re.IGNORECASE (several times faster in the regex engine) and searched for literal texts
+# with ``str.find``. That form of a pattern replaces every literal character by the one
+# lowercase Latin-1 character it matches under re.IGNORECASE, as the regex engine itself says
+# (``_narrow_fold``), so both forms accept exactly the same Latin-1 messages; a character that
+# matches no Latin-1 character becomes one no Latin-1 message holds. ``str.lower`` keeps a
+# Latin-1 text Latin-1 and its length (no character lowers to two), so positions agree.
 
-#: Stands for a pattern character that matches no ASCII character (never in an ASCII message).
-_NO_ASCII = "\x80"
+#: Stands for a pattern character that matches no Latin-1 character (never in such a message).
+_NOT_NARROW = "\u0100"
+_NARROW = [chr(c) for c in range(256)]
 
 
 @functools.lru_cache(maxsize=4096)
-def _ascii_fold(char: str) -> str | None:
-    """The lowercase ASCII character ``char`` matches under re.IGNORECASE (``_NO_ASCII`` when
-    it matches none), or None when no single character stands for what it matches."""
+def _narrow_fold(char: str) -> str | None:
+    """The lowercase Latin-1 character ``char`` matches under re.IGNORECASE (``_NOT_NARROW``
+    when it matches none), or None when no single character stands for what it matches."""
     regex = re.compile(re.escape(char), FLAGS)
-    hits = {c for c in map(chr, range(128)) if regex.fullmatch(c)}
+    hits = {c for c in _NARROW if regex.fullmatch(c)}
     lowered = {c.lower() for c in hits}
     if not hits:
-        return _NO_ASCII
+        return _NOT_NARROW
     if len(lowered) != 1:
         return None
     (fold,) = lowered
-    if hits != {c for c in map(chr, range(128)) if c.lower() == fold}:
+    if hits != {c for c in _NARROW if c.lower() == fold}:
         return None
     return fold
 
 
 def _fold_nodes(nodes: tuple[Node, ...]) -> tuple[Node, ...] | None:
-    """``nodes`` with every literal folded for lowered ASCII messages (None: not possible)."""
+    """``nodes`` with every literal folded for lowered Latin-1 messages (None: not possible)."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, Literal):
-            chars = [_ascii_fold(c) for c in node.text]
+            chars = [_narrow_fold(c) for c in node.text]
             if any(c is None for c in chars):
                 return None
             out.append(Literal("".join(c for c in chars if c is not None)))
@@ -381,8 +384,8 @@ def _fold_nodes(nodes: tuple[Node, ...]) -> tuple[Node, ...] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _ascii_alternatives(source: str) -> tuple[tuple[_Segment, ...], ...] | None:
-    """The segments of ``source`` for lowered ASCII messages: case-sensitive regexes, and
+def _narrow_alternatives(source: str) -> tuple[tuple[_Segment, ...], ...] | None:
+    """The segments of ``source`` for lowered Latin-1 messages: case-sensitive regexes, and
     needles for ``str.find``; None when some literal cannot be folded."""
     folded = _fold_nodes(Parser(source).parse())
     if folded is None:
@@ -489,24 +492,30 @@ class Pattern:
         if self.regex is not None and len(message) <= LONG_MESSAGE:
             STEPS.steps += 1
             return self.regex.fullmatch(message) is not None
-        return self._matches_segments(message, _lowered_ascii(message))
+        return self._matches_segments(message, _lowered_narrow(message))
 
     def _matches_segments(self, message: str, lowered: str | None) -> bool:
-        """The greedy segment matcher; ``lowered`` is the lowered message when it is ASCII.
+        """The greedy segment matcher; ``lowered`` is the lowered message when it is Latin-1.
 
-        An ASCII message is matched in its lowered form by the pattern's ASCII segments
+        A Latin-1 message is matched in its lowered form by the pattern's narrow segments
         (case-sensitive regexes, ``str.find`` for their literal texts); any other message by
         the case-insensitive segments. Both forms accept the same messages.
         """
         if lowered is not None:
-            folded = _ascii_alternatives(self.source)
+            folded = _narrow_alternatives(self.source)
             if folded is not None:
                 return any(_match_segments(segments, lowered) for segments in folded)
         return any(_match_segments(segments, message) for segments in self._alternatives)
 
 
-def _lowered_ascii(message: str) -> str | None:
-    return message.lower() if message.isascii() else None
+def _lowered_narrow(message: str) -> str | None:
+    """The lowered message when all its characters are Latin-1 (see "narrow messages")."""
+    if not message.isascii():  # O(1): CPython knows whether a string is ASCII
+        try:
+            message.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+    return message.lower()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -560,7 +569,7 @@ class PatternSet:
         """Index of the first pattern that matches ``text``, or None when none does."""
         message = " ".join(text.split()) if len(text) <= LONG_MESSAGE else normalise_message(text)
         if len(message) > LONG_MESSAGE:
-            lowered = _lowered_ascii(message)  # once for all the patterns
+            lowered = _lowered_narrow(message)  # once for all the patterns
             for index, pattern in enumerate(self._patterns):
                 if pattern._matches_segments(message, lowered):
                     return index
