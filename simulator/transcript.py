@@ -55,12 +55,26 @@ class _Shared:
     no output, so transcripts stay byte-identical.
     """
 
-    __slots__ = ("details", "limit", "texts")
+    __slots__ = ("at", "details", "details_limit", "elapsed_ms", "limit", "start", "texts")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, details_limit: int) -> None:
         self.limit = limit
+        # Smaller: a details key (a tuple of pairs) costs several times a text's table slot.
+        self.details_limit = details_limit
         self.texts: dict[str, str] = {}
         self.details: dict[tuple[tuple[str, Any], ...], Mapping[str, Any]] = {}
+        # The last (instant, start) -> milliseconds: entries logged at one instant share
+        # one int instead of computing and keeping one each.
+        self.at: datetime | None = None
+        self.start: datetime | None = None
+        self.elapsed_ms = 0
+
+    def elapsed(self, at: datetime, start: datetime) -> int:
+        if at is self.at and start is self.start:
+            return self.elapsed_ms
+        elapsed = self.elapsed_ms = round((at - start).total_seconds() * 1000)
+        self.at, self.start = at, start
+        return elapsed
 
     def text(self, text: str) -> str:
         texts = self.texts
@@ -80,13 +94,13 @@ class _Shared:
         table = self.details
         found = table.get(key)
         if found is None:
-            if len(table) >= self.limit:
+            if len(table) >= self.details_limit:
                 table.clear()
             found = table[key] = MappingProxyType(details)
         return found
 
 
-_SHARED = _Shared(4096)
+_SHARED = _Shared(4096, 512)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +240,8 @@ class Transcript:
         self._dialog_searched: dict[tuple[str, str], int] | None = None
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
-        elapsed = round((at - self.start).total_seconds() * 1000)
         shared = _SHARED
+        elapsed = shared.elapsed(at, self.start)
         kept = {k: v for k, v in details.items() if v is not None} if details else None
         entry = Entry(
             at,

@@ -6,8 +6,8 @@ keep alive, measured the way ``benchmarks/memory.py`` builds its load (bank.yaml
 "Routing", the consumer says "hi" and then a name), after a warm-up. The NLU memos are left
 out: they are bounded, shared by all conversations, and fill up during the measure. Before the
 records were slotted and the empty containers shared, a conversation kept ~10,300 bytes in
-~115 blocks; now ~4,900 bytes in ~65 blocks (including the growth of the bounded table of
-shared transcript texts). The
+~115 blocks; now ~4,700 bytes in ~60 blocks (including the growth of the bounded tables of
+shared transcript texts and details). The
 bounds leave room for Python versions and small additions, not for a per-conversation
 ``__dict__`` or an eager container coming back. A second test names the records that must stay
 slotted, so the cause of a regression is found directly; a third lists the modules building a
@@ -33,7 +33,7 @@ from simulator.transcript import NO_DETAILS, Entry, Transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Bounds per open conversation (measured: ~4,900 bytes, ~65 blocks on CPython 3.11).
+#: Bounds per open conversation (measured: ~4,700 bytes, ~60 blocks on CPython 3.11).
 MAX_BYTES = 6_000
 MAX_BLOCKS = 80
 
