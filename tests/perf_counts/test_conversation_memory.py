@@ -7,9 +7,8 @@ keep alive, measured the way ``benchmarks/memory.py`` builds its load (bank.yaml
 out: they are bounded, shared by all conversations, and fill up during the measure. Before the
 records were slotted and the empty containers shared, a conversation kept ~10,300 bytes in
 ~115 blocks; now ~4,700 bytes in ~60 blocks (including the growth of the bounded tables of
-shared transcript texts and details). The
-bounds leave room for Python versions and small additions, not for a per-conversation
-``__dict__`` or an eager container coming back. A second test names the records that must stay
+shared transcript texts and details). The bounds leave room for Python versions and small
+additions, not for a per-conversation ``__dict__`` or an eager container coming back. A second test names the records that must stay
 slotted, so the cause of a regression is found directly; a third lists the modules building a
 simulator must not import (they were part of every run's base memory).
 """
