@@ -55,7 +55,7 @@ class _Shared:
     no output, so transcripts stay byte-identical.
     """
 
-    __slots__ = ("at", "details", "details_limit", "elapsed_ms", "limit", "start", "texts")
+    __slots__ = ("details", "details_limit", "limit", "texts")
 
     def __init__(self, limit: int, details_limit: int) -> None:
         self.limit = limit
@@ -63,18 +63,6 @@ class _Shared:
         self.details_limit = details_limit
         self.texts: dict[str, str] = {}
         self.details: dict[tuple[tuple[str, Any], ...], Mapping[str, Any]] = {}
-        # The last (instant, start) -> milliseconds: entries logged at one instant share
-        # one int instead of computing and keeping one each.
-        self.at: datetime | None = None
-        self.start: datetime | None = None
-        self.elapsed_ms = 0
-
-    def elapsed(self, at: datetime, start: datetime) -> int:
-        if at is self.at and start is self.start:
-            return self.elapsed_ms
-        elapsed = self.elapsed_ms = round((at - start).total_seconds() * 1000)
-        self.at, self.start = at, start
-        return elapsed
 
     def text(self, text: str) -> str:
         texts = self.texts
@@ -222,6 +210,8 @@ class Transcript:
     __slots__ = (
         "_dialog_searched",
         "_index",
+        "_last_at",
+        "_last_elapsed",
         "_rendered",
         "_searched",
         "conversation_id",
@@ -238,18 +228,38 @@ class Transcript:
         #: text -> lines searched so far, -1 once found
         self._searched: dict[str, int] | None = None
         self._dialog_searched: dict[tuple[str, str], int] | None = None
+        # The instant of the last entry and its offset: a turn adds several entries at the
+        # same instant, and they share one int instead of computing and keeping one each.
+        self._last_at = start
+        self._last_elapsed = 0
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
+        return self.append(at, kind, actor, text, details)
+
+    def append(
+        self, at: datetime, kind: EntryKind, actor: str, text: str, details: dict[str, Any]
+    ) -> Entry:
+        """``add`` with the details as a dict the transcript may keep (None values dropped).
+
+        Equal texts and all-string details are stored once, and no details as the shared
+        ``NO_DETAILS`` (see ``_Shared``).
+        """
+        if details and None in details.values():
+            details = {k: v for k, v in details.items() if v is not None}
+        if at is self._last_at:
+            elapsed = self._last_elapsed
+        else:
+            elapsed = round((at - self.start).total_seconds() * 1000)
+            self._last_at = at
+            self._last_elapsed = elapsed
         shared = _SHARED
-        elapsed = shared.elapsed(at, self.start)
-        kept = {k: v for k, v in details.items() if v is not None} if details else None
         entry = Entry(
             at,
             elapsed,
             kind,
             actor,
             shared.text(text),
-            shared.mapping(kept) if kept else NO_DETAILS,
+            shared.mapping(details) if details else NO_DETAILS,
         )
         self.entries.append(entry)
         return entry
