@@ -19,6 +19,7 @@ import gc
 import subprocess
 import sys
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,7 @@ def test_per_conversation_records_are_slotted_and_share_empty_values() -> None:
     assert first.participant is not None
     session = first.sessions["Routing"]
     assert isinstance(session.host, Host)
-    event = sim.clock.call_later(sim.clock.elapsed(), lambda: None, settles=False)
+    event = sim.clock.call_later(timedelta(seconds=1), lambda: None, settles=False)
     records = [first, first.participant, first.transcript, first.transcript.entries[0], session]
     records += [session.host, event, PendingEscalation("Routing", "100", sim.clock.now())]
     for record in records:
