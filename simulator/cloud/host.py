@@ -20,17 +20,18 @@ class Host:
     One per bot session, so one per open conversation at least: slotted to stay small.
     """
 
-    __slots__ = ("channel", "cloud", "conv", "conversation_id", "coverage")
+    __slots__ = ("channel", "clock", "cloud", "conv", "conversation_id", "coverage")
 
     def __init__(self, cloud: CloudCore, conversation: Conversation) -> None:
         self.cloud = cloud
+        self.clock = cloud.clock
         self.conv = conversation
         self.conversation_id = conversation.id
         self.channel = conversation.channel.value
         self.coverage = cloud.coverage
 
     def now(self) -> datetime:
-        return self.cloud.clock.now()
+        return self.clock.now()
 
     def log(self, kind: EntryKind, text: str, **details: Any) -> None:
         self.cloud.log(self.conv, kind, text, **details)
