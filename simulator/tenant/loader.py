@@ -315,7 +315,9 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
                     line=origin.line if origin else None,
                     field="bots.export",
                 )
-            from simulator.cb_export import load_export  # see above: only when needed
+            # Imported here: most tenants have no export, and the importer (a module per
+            # interaction family) is a large share of the engine's start-up.
+            from simulator.cb_export import load_export
 
             bot = load_export(target)
             if entry.name:
