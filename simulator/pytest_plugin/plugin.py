@@ -310,23 +310,6 @@ def pytest_bdd_step_func_lookup_error(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(
-    item: pytest.Item, nextitem: pytest.Item | None
-) -> Generator[None, object, object]:
-    """Let go of the scenario's simulator once its reports are made.
-
-    pytest keeps every test item (and its stash) until the session ends; a finished scenario's
-    simulator (its cloud, conversations and transcripts) kept with it made the heap grow with
-    every scenario and each full garbage collection slower."""
-    try:
-        result = yield
-        return result
-    finally:
-        if SIM_KEY in item.stash:
-            del item.stash[SIM_KEY]
-
-
-@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
