@@ -275,6 +275,8 @@ class IntentModel:
         "_bounds",
         "_engine",
         "_exact",
+        "_gram_bits",
+        "_gram_keys",
         "_intents",
         "_names",
         "_phrases",
@@ -295,8 +297,11 @@ class IntentModel:
         exact: dict[str, list[int]] = {}
         postings: dict[str, list[int]] = {}
         weak_postings: dict[str, list[int]] = {}
-        # Per phrase: (intent id, TOKEN_WEIGHT / sqrt(|tokens|), trigrams, |trigrams|).
-        phrases: list[tuple[int, float, frozenset[str], int]] = []
+        # Per phrase: (intent id, TOKEN_WEIGHT / sqrt(|tokens|), trigram bits, |trigrams|).
+        phrases: list[tuple[int, float, int, int]] = []
+        # Every trigram of the phrases gets one bit, so a phrase's trigrams are one int and
+        # the trigrams it shares with a message cost an AND and a bit count, not a set.
+        gram_bits: dict[str, int] = {}
         for intent_id, name in enumerate(self._names):
             training = intents[name]
             if isinstance(training, str):
@@ -315,9 +320,16 @@ class IntentModel:
                 tokens = _content_tokens(norm)
                 anchors = tokens - _WEAK_TOKENS or tokens
                 phrase_id = len(phrases)
-                grams = frozenset(_trigrams(norm))
+                grams = sorted(_trigrams(norm))
+                for gram in grams:
+                    gram_bits.setdefault(gram, 1 << len(gram_bits))
                 phrases.append(
-                    (intent_id, TOKEN_WEIGHT / math.sqrt(len(tokens)), grams, len(grams))
+                    (
+                        intent_id,
+                        TOKEN_WEIGHT / math.sqrt(len(tokens)),
+                        sum(gram_bits[gram] for gram in grams),
+                        len(grams),
+                    )
                 )
                 for token in sorted(tokens):
                     index = postings if token in anchors else weak_postings
@@ -326,6 +338,8 @@ class IntentModel:
         self._postings = {key: tuple(ids) for key, ids in postings.items()}
         self._weak_postings = {key: tuple(ids) for key, ids in weak_postings.items()}
         self._phrases = tuple(phrases)
+        self._gram_bits = gram_bits
+        self._gram_keys = frozenset(gram_bits)
 
     @property
     def engine(self) -> NluEngine:
@@ -347,27 +361,33 @@ class IntentModel:
             return {}
         best: dict[int, float] = dict.fromkeys(self._exact.get(norm, ()), 1.0)
         postings = self._postings
-        if tokens.isdisjoint(postings):
+        lists = [postings[t] for t in tokens if t in postings]
+        if not lists:
             # Most messages share no word with most bots of a group: skip the counting.
             return best
-        # Counter's C counting loop is several times faster than a Python dict.get loop.
-        shared = Counter(chain.from_iterable([postings.get(t, ()) for t in tokens]))
-        if not shared:
-            return best
         weak_tokens = tokens & _WEAK_TOKENS
-        if weak_tokens:
-            weak = self._weak_postings
-            shared.update(
-                p
-                for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens])
-                if p in shared
-            )
+        shared: dict[int, int]
+        if len(lists) == 1 and not weak_tokens:
+            shared = dict.fromkeys(lists[0], 1)  # one shared word: every count is 1
+        else:
+            # Counter's C counting loop is several times faster than a Python dict.get loop.
+            counter = Counter(chain.from_iterable(lists))
+            if weak_tokens:
+                weak = self._weak_postings
+                counter.update(
+                    p
+                    for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens])
+                    if p in counter
+                )
+            shared = counter
         message_size = len(message_trigrams)
         message_scale = 1.0 / math.sqrt(len(tokens))
+        bits = self._gram_bits
+        message_bits = sum(map(bits.__getitem__, message_trigrams & self._gram_keys))
         phrases = self._phrases
         for phrase_id, count in shared.items():
             intent_id, phrase_scale, grams, grams_size = phrases[phrase_id]
-            common = len(message_trigrams & grams)
+            common = (message_bits & grams).bit_count()
             similarity = count * message_scale * phrase_scale + TRIGRAM_WEIGHT * common / (
                 message_size + grams_size - common
             )
