@@ -245,6 +245,9 @@ def _trigrams(normalised: str) -> set[str]:
 
 
 _WEAK_TOKENS = frozenset(map(_stem, _WEAK_WORDS))
+#: Up to this many postings in all, counting shared tokens with a Python loop costs less
+#: than building a ``Counter`` (whose constructor alone costs about as much as 15 steps).
+_SHORT_POSTINGS = 16
 
 
 @functools.lru_cache(maxsize=4096)
@@ -366,20 +369,21 @@ class IntentModel:
             # Most messages share no word with most bots of a group: skip the counting.
             return best
         weak_tokens = tokens & _WEAK_TOKENS
-        shared: dict[int, int]
-        if len(lists) == 1 and not weak_tokens:
-            shared = dict.fromkeys(lists[0], 1)  # one shared word: every count is 1
-        else:
-            # Counter's C counting loop is several times faster than a Python dict.get loop.
-            counter = Counter(chain.from_iterable(lists))
-            if weak_tokens:
-                weak = self._weak_postings
-                counter.update(
-                    p
-                    for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens])
-                    if p in counter
-                )
-            shared = counter
+        shared: dict[int, int] = dict.fromkeys(lists[0], 1)
+        if len(lists) > 1:
+            if sum(map(len, lists)) > _SHORT_POSTINGS:
+                # Counter's C counting loop beats a Python loop on long postings.
+                shared = Counter(chain.from_iterable(lists))
+            else:
+                get = shared.get
+                for posting in lists[1:]:
+                    for p in posting:
+                        shared[p] = get(p, 0) + 1
+        if weak_tokens:
+            weak = self._weak_postings
+            for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens]):
+                if p in shared:
+                    shared[p] += 1
         message_size = len(message_trigrams)
         message_scale = 1.0 / math.sqrt(len(tokens))
         bits = self._gram_bits
@@ -401,9 +405,16 @@ class IntentModel:
     def score(self, text: str) -> list[IntentScore]:
         """Every intent scoring above 0, best first, ties broken by intent name."""
         names = self._names
-        # Rounded before sorting so the order agrees with the scores callers see.
-        ranked = sorted((-round(raw, 4), names[i]) for i, raw in self._raw_scores(text).items())
         bounds = self._bounds
+        scores = self._raw_scores(text)
+        if len(scores) == 1:  # the usual hit: nothing to rank
+            ((intent_id, raw),) = scores.items()
+            value = round(raw, 4)
+            if value > 0.0:
+                return [IntentScore(names[intent_id], value, _LEVELS[bisect_right(bounds, value)])]
+            return []
+        # Rounded before sorting so the order agrees with the scores callers see.
+        ranked = sorted((-round(raw, 4), names[i]) for i, raw in scores.items())
         return [
             IntentScore(name, -negated, _LEVELS[bisect_right(bounds, -negated)])
             for negated, name in ranked
