@@ -15,32 +15,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from simulator.bots.compiled import CompiledBot, StarterPattern
+from simulator.bots.compiled import CompiledBot
 from simulator.bots.runtime import GroupMatch, score_intents, top_intent
 from simulator.nlu import MatchLevel
-from simulator.pattern_errors import normalise_message
 from simulator.transcript import EntryKind
 
 if TYPE_CHECKING:
     from simulator.cloud.cloud import Cloud
     from simulator.cloud.conversation import Conversation
-
-
-def _first_starter(
-    bot: CompiledBot, candidates: list[int], text: str, message: str
-) -> StarterPattern | None:
-    """``bot.match_pattern(text)`` when only the starters at ``candidates`` (in list order)
-    can fit: the first one that fits and whose dialog does not exclude the message.
-
-    The group index already named the patterns, so this skips the member's own look-up.
-    """
-    patterns = bot.starter_set.patterns
-    for index in candidates:
-        if patterns[index].matches_normalised(message):
-            starter = bot.starters[index]
-            if not starter.dialog.excludes(text):
-                return starter
-    return None
 
 
 class GroupRouter:
@@ -83,15 +65,12 @@ class GroupRouter:
         pinned = self.cloud.pinned_scores(text)
         counts = self.counts
         counts["messages"] += 1
-        index = world.group_index(group_name)
-        message = normalise_message(text)
-        pattern_hits = index.pattern_candidates(message)
-        # Pinned scores replace the scorer, so the vocabulary index says nothing about them.
-        intent_hits = index.intent_members(text) if pinned is None else None
-        if pattern_hits is not None and intent_hits is not None:
-            if not pattern_hits and not intent_hits:
-                return found  # no member could take it: nothing else to look at
-            order = [name for name in order if name in pattern_hits or name in intent_hits]
+        takers = world.group_index(group_name).takers(text, counts)
+        by_pattern = takers.by_pattern
+        # Pinned scores replace the scorer: then every member without a pattern is scored.
+        by_intent = takers.by_intent if pinned is None else None
+        if not by_pattern and not by_intent and pinned is None:
+            return found  # no member could take it: nothing else to look at
         bots = world.bots
         connectors = self.cloud.connectors
         for name in order:
@@ -103,23 +82,18 @@ class GroupRouter:
             connector = connectors.get(name)
             if connector is None or not connector.active:
                 continue
-            if pattern_hits is None or name in pattern_hits:
-                counts["member_pattern_checks"] += 1
-                if pattern_hits is None:
-                    starter = bot.match_pattern(text)
-                else:
-                    starter = _first_starter(bot, pattern_hits[name], text, message)
-                if starter is not None:
-                    found.append(GroupMatch(name, None, f'pattern "{starter.source}"'))
-                    continue
-            if intent_hits is not None and name not in intent_hits:
+            starter = by_pattern.get(name)
+            if starter is not None:
+                found.append(GroupMatch(name, None, f'pattern "{starter.source}"'))
                 continue
-            counts["member_intent_scorings"] += 1
-            # Scored without a session: looking must not create state for every member.
-            good = [s for s in score_intents(bot, text, pinned) if s.level >= MatchLevel.GOOD]
-            if good:
-                # The member's single top intent (B7): its level decides nothing more here.
-                best = top_intent(bot, good)
+            if by_intent is not None:
+                best = by_intent.get(name)
+            else:
+                counts["member_intent_scorings"] += 1
+                # Scored without a session: looking must not create state for every member.
+                good = [s for s in score_intents(bot, text, pinned) if s.level >= MatchLevel.GOOD]
+                best = top_intent(bot, good) if good else None
+            if best is not None:
                 found.append(
                     GroupMatch(name, best.intent, f'intent "{best.intent}" {best.level.label}')
                 )

@@ -248,6 +248,10 @@ _WEAK_TOKENS = frozenset(map(_stem, _WEAK_WORDS))
 #: Up to this many postings in all, counting shared tokens with a Python loop costs less
 #: than building a ``Counter`` (whose constructor alone costs about as much as 15 steps).
 _SHORT_POSTINGS = 16
+#: How many texts each model remembers the scores of, and the longest text remembered (a
+#: long message is rare and would pin its size in memory).
+_MEMO_SIZE = 1024
+_MEMO_TEXT = 1024
 
 
 @functools.lru_cache(maxsize=4096)
@@ -281,6 +285,7 @@ class IntentModel:
         "_gram_bits",
         "_gram_keys",
         "_intents",
+        "_memo",
         "_names",
         "_phrases",
         "_postings",
@@ -343,6 +348,7 @@ class IntentModel:
         self._phrases = tuple(phrases)
         self._gram_bits = gram_bits
         self._gram_keys = frozenset(gram_bits)
+        self._memo = functools.lru_cache(maxsize=_MEMO_SIZE)(self._ranked)
 
     @property
     def engine(self) -> NluEngine:
@@ -403,7 +409,18 @@ class IntentModel:
         return IntentScore(intent, value, _level(value, self._bounds))
 
     def score(self, text: str) -> list[IntentScore]:
-        """Every intent scoring above 0, best first, ties broken by intent name."""
+        """Every intent scoring above 0, best first, ties broken by intent name.
+
+        Remembered per text (up to ``_MEMO_SIZE`` texts of up to ``_MEMO_TEXT`` characters):
+        a suite says the same few sentences in scenario after scenario, the model is shared
+        by all of them (the compiled world is cached per tenant file), and the scores are a
+        pure function of the text, so a remembered answer is the answer.
+        """
+        if len(text) > _MEMO_TEXT:
+            return list(self._ranked(text))
+        return list(self._memo(text))
+
+    def _ranked(self, text: str) -> tuple[IntentScore, ...]:
         names = self._names
         bounds = self._bounds
         scores = self._raw_scores(text)
@@ -411,15 +428,15 @@ class IntentModel:
             ((intent_id, raw),) = scores.items()
             value = round(raw, 4)
             if value > 0.0:
-                return [IntentScore(names[intent_id], value, _LEVELS[bisect_right(bounds, value)])]
-            return []
+                return (IntentScore(names[intent_id], value, _LEVELS[bisect_right(bounds, value)]),)
+            return ()
         # Rounded before sorting so the order agrees with the scores callers see.
         ranked = sorted((-round(raw, 4), names[i]) for i, raw in scores.items())
-        return [
+        return tuple(
             IntentScore(name, -negated, _LEVELS[bisect_right(bounds, -negated)])
             for negated, name in ranked
             if negated < 0.0
-        ]
+        )
 
     def best(self, text: str) -> IntentScore | None:
         """The top intent, or None when nothing scores above 0."""

@@ -43,6 +43,9 @@ _META = frozenset(".^$*+?{}[]\\|()")
 _FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 _SHORTEST = 3  # literals shorter than a trigram are not indexed
 _QUANTIFIERS = ("?", "*", "+", "{")
+#: How many texts each bot's index remembers the first match of, and the longest remembered.
+_MEMO_SIZE = 1024
+_MEMO_TEXT = 1024
 
 T = TypeVar("T")
 
@@ -250,7 +253,7 @@ class StarterIndex:
     that could fit is among them.
     """
 
-    __slots__ = ("_always", "_index", "_patterns", "_readable")
+    __slots__ = ("_always", "_index", "_memo", "_patterns", "_readable")
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self._patterns = tuple(patterns)
@@ -265,6 +268,7 @@ class StarterIndex:
         self._always = tuple(always)
         self._readable = tuple(readable)
         self._index = LiteralIndex(readable)
+        self._memo = functools.lru_cache(maxsize=_MEMO_SIZE)(self._first_match)
 
     @property
     def patterns(self) -> tuple[Pattern, ...]:
@@ -288,7 +292,17 @@ class StarterIndex:
         return f"StarterIndex({[p.source for p in self._patterns]!r})"
 
     def first_match(self, text: str) -> int | None:
-        """Index of the first pattern that matches ``text``, or None when none does."""
+        """Index of the first pattern that matches ``text``, or None when none does.
+
+        Remembered per text (up to ``_MEMO_SIZE`` texts of up to ``_MEMO_TEXT`` characters),
+        as the NLU's scores are: the answer is a pure function of the text, and the index is
+        shared by every scenario of a cached world, which say the same sentences again.
+        """
+        if len(text) > _MEMO_TEXT:
+            return self._first_match(text)
+        return self._memo(text)
+
+    def _first_match(self, text: str) -> int | None:
         message = normalise_message(text)
         patterns = self._patterns
         keys = message_trigrams(message)

@@ -18,6 +18,7 @@ import yaml
 
 from simulator.bots.compiled import CompiledBot
 from simulator.group_index import GroupIndex
+from simulator.pattern_index import StarterIndex
 from simulator.patterns import STEPS, PatternSet, normalise_message
 from simulator.simulator import Simulator
 
@@ -75,6 +76,9 @@ def _route(sim: Simulator, text: str) -> tuple[list[str], Counter[str]]:
     assert sim.cloud is not None
     router = sim.group_router
     router.counts.clear()
+    # Worlds are cached per tenant text, and a group index remembers its answers per message:
+    # start from a fresh index so that the first routing's work is what is counted.
+    sim.cloud.world.group_indexes.clear()
     before = STEPS.steps
     found = router.candidates(conv, sim.cloud.world.bots["B0"], text)
     counts = Counter(router.counts)
@@ -120,11 +124,28 @@ def test_routing_work_does_not_grow_with_bots_and_starters(text: str) -> None:
     assert costs[0] == costs[1] == costs[2], costs
 
 
+def test_a_repeated_message_is_routed_from_memory() -> None:
+    sim = _big_group()
+    _found, first = _route(sim, "Order7x3 status please")
+    conv = sim.open_conversation(bot="B0")
+    assert sim.cloud is not None
+    sim.group_router.counts.clear()
+    before = STEPS.steps
+    found = sim.group_router.candidates(conv, sim.cloud.world.bots["B0"], "Order7x3 status please")
+    assert [m.receiver for m in found] == ["B7"]
+    assert first["member_pattern_checks"] == 1
+    assert sim.group_router.counts["member_pattern_checks"] == 0
+    assert STEPS.steps == before
+
+
 def test_the_current_bot_tries_only_patterns_whose_literal_the_message_holds() -> None:
     # The current bot's own starter look-up (G2 step 1) is indexed the same way.
     sim = _big_group()
     assert sim.cloud is not None
     bot = sim.cloud.world.bots["B3"]
+    assert isinstance(bot.starter_set, StarterIndex)
+    # A fresh index: the bot's own remembers answers, and worlds are cached per tenant text.
+    starters = StarterIndex(bot.starter_set.patterns)
     for text, expected, calls in [
         ("order3x7 status now", 7, 1),
         ("more on topic3y8 please thanks", 8, 1),
@@ -132,9 +153,11 @@ def test_the_current_bot_tries_only_patterns_whose_literal_the_message_holds() -
         ("nothing here", None, 0),
     ]:
         before = STEPS.steps
-        starter = bot.match_pattern(text)
+        assert starters.first_match(text) == expected, text
         assert STEPS.steps - before == calls, text
-        assert (starter and bot.starters.index(starter)) == expected, text
+        assert starters.first_match(text) == expected, text
+        assert STEPS.steps - before == calls, text  # the second time from memory
+        assert bot.match_pattern(text) == (None if expected is None else bot.starters[expected])
 
 
 def test_every_member_that_could_take_the_message_is_found() -> None:
@@ -262,3 +285,18 @@ def test_intent_index_names_every_member_that_scores() -> None:
     for text in ["frob the widget", "Widget!", "frob", "please", "nothing shared", "??"]:
         scoring = {b.name for b in members if b.intent_model.score(text)}
         assert scoring <= index.intent_members(text), text
+
+
+def test_the_routing_memory_is_bounded() -> None:
+    from simulator.group_index import _MEMO_SIZE, _MEMO_TEXT
+
+    sim = _big_group(3, 4)
+    assert sim.cloud is not None
+    index = GroupIndex(tuple(sim.cloud.world.bots[m] for m in sim.cloud.world.groups["G"].members))
+    counts: Counter[str] = Counter()
+    for k in range(_MEMO_SIZE + 10):
+        index.takers(f"order1x{k} status", counts)
+        assert len(index._memo) <= _MEMO_SIZE
+    long_text = "order1x1 status " + "x" * _MEMO_TEXT
+    assert set(index.takers(long_text, counts).by_pattern) == {"B1"}
+    assert long_text not in index._memo
