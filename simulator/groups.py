@@ -69,8 +69,10 @@ class GroupRouter:
         by_pattern = takers.by_pattern
         # Pinned scores replace the scorer: then every member without a pattern is scored.
         by_intent = takers.by_intent if pinned is None else None
-        if not by_pattern and not by_intent and pinned is None:
-            return found  # no member could take it: nothing else to look at
+        if by_intent is not None:
+            if not by_pattern and not by_intent:
+                return found  # no member could take it: nothing else to look at
+            order = [name for name in order if name in by_pattern or name in by_intent]
         bots = world.bots
         connectors = self.cloud.connectors
         for name in order:

@@ -254,15 +254,24 @@ _MEMO_SIZE = 1024
 _MEMO_TEXT = 1024
 
 
-@functools.lru_cache(maxsize=4096)
 def _prepare(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
     """Normalised text, content tokens and trigrams of a message.
 
     A message is scored against every bot of a group; preparing it once per text instead of
-    once per bot is most of the cost of group routing. Pure, so the memo is safe to share.
+    once per bot is most of the cost of group routing. Pure, so the memo is safe to share;
+    texts longer than ``_MEMO_TEXT`` are prepared each time rather than kept in memory.
     """
+    if len(text) > _MEMO_TEXT:
+        return _prepare_text(text)
+    return _prepared(text)
+
+
+def _prepare_text(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
     norm = normalise_text(text)
     return norm, _content_tokens(norm), frozenset(_trigrams(norm))
+
+
+_prepared = functools.lru_cache(maxsize=4096)(_prepare_text)
 
 
 # --------------------------------------------------------------------------- the model

@@ -192,16 +192,23 @@ def trigram_keys(literal_sets: Iterable[frozenset[str]]) -> list[list[str]]:
     ]
 
 
-@functools.lru_cache(maxsize=4096)
 def message_trigrams(message: str) -> tuple[str, frozenset[str]] | None:
     """The lower-cased normalised message and its trigrams, or None when the index cannot
     vouch for it (too long for the fused regexes, or holding a character ``re.IGNORECASE``
     equates with an ASCII letter).
 
     A message is looked up by its bot, by the bot's group and by the bot that receives it,
-    so it is split once per text (pure, so the memo is safe to share, as ``nlu._prepare``).
+    so it is split once per text (pure, so the memo is safe to share, as ``nlu._prepare``);
+    a long message is answered without keeping it in the memo.
     """
-    if len(message) > LONG_MESSAGE or not _FOLDS_TO_ASCII.isdisjoint(message):
+    if len(message) > LONG_MESSAGE:
+        return None
+    return _message_trigrams(message)
+
+
+@functools.lru_cache(maxsize=4096)
+def _message_trigrams(message: str) -> tuple[str, frozenset[str]] | None:
+    if not _FOLDS_TO_ASCII.isdisjoint(message):
         return None
     lowered = message.lower()
     grams = frozenset([lowered[k : k + _SHORTEST] for k in range(len(lowered) - _SHORTEST + 1)])
