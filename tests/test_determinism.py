@@ -12,12 +12,12 @@ CI included.
 from __future__ import annotations
 
 import difflib
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE_TESTS = "tests/test_features.py"
@@ -27,18 +27,6 @@ RUNS: dict[str, list[str]] = {
     "random-order-seed-2": ["-p", "randomly", "--randomly-seed=2"],
     "xdist-2-workers": ["-p", "no:randomly", "-n", "2"],
 }
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    # The outer pytest's settings must not leak into the runs (an outer xdist worker, -k ...).
-    for key in list(env):
-        if key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT_TEST")) or key in (
-            "PYTEST_ADDOPTS",
-            "PYTEST_PLUGINS",
-        ):
-            del env[key]
-    return env
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -76,7 +64,12 @@ def test_transcripts_identical_across_orders_and_workers(
             f"--sim-transcripts={out_dir}",
         ]
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            cmd,
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         procs[label] = (proc, out_dir)
 

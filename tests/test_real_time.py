@@ -11,7 +11,6 @@ forever), never assertions of speed: each is many times what the run needs.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -24,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from child_env import child_env
 
 import simulator.pytest_plugin.plugin as plugin
 from simulator.js.engine import DEFAULT_TIMEOUT_MS
@@ -67,18 +67,6 @@ Feature: Runaway bot code
 """
 
 
-def _env() -> dict[str, str]:
-    """The outer pytest's settings must not leak into the child runs."""
-    env = dict(os.environ)
-    for key in list(env):
-        if key.startswith(("PYTEST_XDIST", "PYTEST_CURRENT_TEST")) or key in (
-            "PYTEST_ADDOPTS",
-            "PYTEST_PLUGINS",
-        ):
-            del env[key]
-    return env
-
-
 # -- pytest's own timings are real ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def feature_suite_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
@@ -102,7 +90,7 @@ def feature_suite_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str,
             f"--cucumberjson={cucumber}",
         ],
         cwd=ROOT,
-        env=_env(),
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=GUARD_SECONDS,
@@ -247,7 +235,7 @@ def test_js_time_limit_fires_while_time_is_frozen(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", FROZEN_RUNAWAY],
         cwd=tmp_path,
-        env=_env(),
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=GUARD_SECONDS,
@@ -281,7 +269,7 @@ def test_js_time_limit_under_simulator_run(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "simulator", "run", "runaway.feature"],
         cwd=tmp_path,
-        env=_env(),
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=GUARD_SECONDS,
@@ -296,7 +284,7 @@ def _start_chat(folder: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "simulator", "chat", "runaway.yaml", "--bot", "Js"],
         cwd=folder,
-        env=_env(),
+        env=child_env(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -9,7 +9,8 @@ import pytest
 
 from simulator.cli import main
 from simulator.tenant.schema import ApiIntegration
-from simulator.walk import explain, stub_data, walk_export
+from simulator.walk import explain, walk_export
+from simulator.walk_stubs import stub_data
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "exports"
 
