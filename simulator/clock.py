@@ -12,7 +12,6 @@ import heapq
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from simulator.errors import RunawayError, StepError
@@ -24,40 +23,91 @@ DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 DEFAULT_EVENT_CAP = 200_000
 
 
-@dataclass(order=True)
 class ScheduledEvent:
     """One callback due at a virtual instant.
 
     ``settles`` marks work that is part of answering something already said (a bot reply, a
     transfer being processed). ``run_until_settled`` drives those to completion; timers such as
     the 3-minute escalation timeout are not ``settles`` and wait for time to be advanced.
+
+    A plain class with ``__slots__`` rather than an ordered dataclass: the queue holds
+    ``(due, seq, event)`` tuples, so the heap compares datetimes and ints natively instead of
+    calling a generated ``__lt__`` some fifty times per consumer message.
     """
 
-    due: datetime
-    seq: int
-    action: Callable[[], None] = field(compare=False)
-    label: str = field(default="", compare=False)
-    settles: bool = field(default=True, compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    __slots__ = ("action", "cancelled", "due", "label", "seq", "settles")
+
+    def __init__(
+        self,
+        due: datetime,
+        seq: int,
+        action: Callable[[], None],
+        label: str = "",
+        settles: bool = True,
+    ) -> None:
+        self.due = due
+        self.seq = seq
+        self.action = action
+        self.label = label
+        self.settles = settles
+        self.cancelled = False
+
+    def __lt__(self, other: ScheduledEvent) -> bool:
+        return (self.due, self.seq) < (other.due, other.seq)
+
+    def __repr__(self) -> str:
+        return (
+            f"ScheduledEvent(due={self.due!r}, seq={self.seq}, label={self.label!r},"
+            f" settles={self.settles}, cancelled={self.cancelled})"
+        )
 
     def cancel(self) -> None:
         self.cancelled = True
 
 
+def _nothing() -> None:
+    """The action of ``_POSTED`` (never run: a posted entry carries its own action)."""
+
+
+#: Stands in for the event of a posted entry (``VirtualClock.post``): settling, never
+#: cancelled, so the run loops read ``settles``/``cancelled`` the same way for every entry.
+_POSTED = ScheduledEvent(DEFAULT_EPOCH, -1, _nothing, "posted")
+
+#: A queue entry: (due, seq, event, action, label). ``seq`` is unique, so tuple comparison
+#: never reaches the event; ``action`` and ``label`` are the event's, copied so that posted
+#: entries need no event object at all.
+_Entry = tuple[datetime, int, ScheduledEvent, Callable[[], None], str]
+
+#: The queue is never compacted below this size (a scan would cost more than it saves).
+_COMPACT_MIN = 64
+
+
 class VirtualClock:
-    """The single source of time for one simulated tenant."""
+    """The single source of time for one simulated tenant.
+
+    Cancelled timers that do not settle (the no-response timer, restarted on every consumer
+    message and cancelled by every bot reply) would otherwise pile up in the queue until
+    their due time, one per message within ``fallbackEscalationTime``, and make every push and
+    pop cost the logarithm of that pile. Whenever the queue has doubled since it was last
+    rebuilt, it is rebuilt without them: linear work paid for by at least as many pushes, so
+    O(1) amortised per event, and the queue stays within twice what is really pending.
+    Cancelled settling events stay until popped, because they keep ``run_until_settled``
+    going until their instant (that is how they behaved before and transcripts depend on it).
+    """
 
     def __init__(self, start: datetime = DEFAULT_EPOCH, *, event_cap: int = DEFAULT_EVENT_CAP):
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
         self.start = start
         self._now = start
-        self._queue: list[ScheduledEvent] = []
+        self._queue: list[_Entry] = []
         self._seq = itertools.count()
         self._observers: list[Callable[[datetime], None]] = []
+        self._told = start  # the time observers were last given
         self.events_run = 0
         self.event_cap = event_cap
         self._pending_settles = 0
+        self._compact_at = _COMPACT_MIN  # queue size that triggers the next rebuild
 
     # -- reading time ---------------------------------------------------------------------
     def now(self) -> datetime:
@@ -67,8 +117,28 @@ class VirtualClock:
         return self._now - self.start
 
     def on_change(self, observer: Callable[[datetime], None]) -> None:
-        """Call ``observer`` whenever time moves (used to keep freezegun in step)."""
+        """Call ``observer`` with the new time once time has moved (keeps freezegun in step).
+
+        Observers are told when the clock hands control back (after settling, advancing or
+        running what is due) and at ``sync`` points, not at every event in between: moving
+        freezegun costs more than a whole bot turn, and nothing inside the engine reads the
+        host's time. Code that hands control to user callbacks mid-run calls ``sync`` first.
+        """
         self._observers.append(observer)
+        self._told = self._now
+
+    def sync(self) -> None:
+        """Tell the observers the current time, if it moved since they were last told."""
+        now = self._now
+        if now is not self._told and now != self._told:
+            self._told = now
+            for observer in self._observers:
+                observer(now)
+
+    @property
+    def queue_size(self) -> int:
+        """Entries in the event queue, cancelled ones included (for operation-count tests)."""
+        return len(self._queue)
 
     # -- scheduling -----------------------------------------------------------------------
     def call_at(
@@ -76,16 +146,33 @@ class VirtualClock:
     ) -> ScheduledEvent:
         if due < self._now:
             due = self._now
-        event = ScheduledEvent(due, next(self._seq), action, label, settles)
-        heapq.heappush(self._queue, event)
+        seq = next(self._seq)
+        event = ScheduledEvent(due, seq, action, label, settles)
+        queue = self._queue
+        if len(queue) >= self._compact_at:
+            queue = self._compact()
+        heapq.heappush(queue, (due, seq, event, action, label))
         if settles:
             self._pending_settles += 1
         return event
 
+    def post(self, due: datetime, action: Callable[[], None], label: str) -> None:
+        """``call_at`` for settling work nobody will cancel (a bot action, a delivery): the
+        same place in the order, without an event object to build."""
+        if due < self._now:
+            due = self._now
+        heapq.heappush(self._queue, (due, next(self._seq), _POSTED, action, label))
+        self._pending_settles += 1
+
     def call_later(
         self, delay: timedelta, action: Callable[[], None], *, label: str = "", settles: bool = True
     ) -> ScheduledEvent:
-        due = self._after(delay, f"scheduling {label or 'an event'} {format_elapsed(delay)} later")
+        try:
+            due = self._now + delay
+        except OverflowError:
+            raise self._past_calendar(
+                f"scheduling {label or 'an event'} {format_elapsed(delay)} later"
+            ) from None
         return self.call_at(due, action, label=label, settles=settles)
 
     def _after(self, delta: timedelta, what: str) -> datetime:
@@ -93,45 +180,66 @@ class VirtualClock:
         try:
             return self._now + delta
         except OverflowError:
-            raise StepError(
-                f"{what} would pass the end of the virtual calendar (year 9999): the clock is"
-                f" at {self._now:%Y-%m-%d}, {format_elapsed(self.elapsed())} after the start"
-            ) from None
+            raise self._past_calendar(what) from None
+
+    def _past_calendar(self, what: str) -> StepError:
+        return StepError(
+            f"{what} would pass the end of the virtual calendar (year 9999): the clock is"
+            f" at {self._now:%Y-%m-%d}, {format_elapsed(self.elapsed())} after the start"
+        )
 
     def pending(self) -> list[ScheduledEvent]:
-        return sorted(e for e in self._queue if not e.cancelled)
+        return [
+            ScheduledEvent(due, seq, action, label, True) if event is _POSTED else event
+            for due, seq, event, action, label in sorted(self._queue)
+            if not event.cancelled
+        ]
+
+    def _compact(self) -> list[_Entry]:
+        """Rebuild the queue without cancelled non-settling events; return the new queue."""
+        kept = [e for e in self._queue if e[2].settles or not e[2].cancelled]
+        heapq.heapify(kept)
+        self._queue = kept
+        self._compact_at = max(_COMPACT_MIN, 2 * len(kept))
+        return kept
 
     # -- running --------------------------------------------------------------------------
     def _set_now(self, when: datetime) -> None:
         if when != self._now:
             self._now = when
-            for observer in self._observers:
-                observer(when)
 
-    def _pop_due(self, limit: datetime) -> ScheduledEvent | None:
-        while self._queue and self._queue[0].due <= limit:
-            event = heapq.heappop(self._queue)
+    def _pop_due(self, limit: datetime) -> _Entry | None:
+        queue = self._queue
+        while queue and queue[0][0] <= limit:
+            entry = heapq.heappop(queue)
+            event = entry[2]
             if event.settles:
                 self._pending_settles -= 1
             if not event.cancelled:
-                return event
+                return entry
         return None
 
-    def _run(self, event: ScheduledEvent) -> None:
+    def _run(self, entry: _Entry) -> None:
         self.events_run += 1
         if self.events_run > self.event_cap:
-            raise RunawayError(
-                f"more than {self.event_cap} events ran in one scenario (last: {event.label or '?'}"
-                f" at {format_elapsed(event.due - self.start)}); something schedules itself"
-                " forever, such as a transfer loop"
-            )
-        self._set_now(event.due)
-        event.action()
+            raise self._runaway(entry[4], entry[0])
+        self._set_now(entry[0])
+        entry[3]()
+
+    def _runaway(self, label: str, due: datetime) -> RunawayError:
+        return RunawayError(
+            f"more than {self.event_cap} events ran in one scenario (last: {label or '?'}"
+            f" at {format_elapsed(due - self.start)}); something schedules itself"
+            " forever, such as a transfer loop"
+        )
 
     def run_due(self) -> None:
         """Run everything due at the current instant, including what those events schedule."""
-        while (event := self._pop_due(self._now)) is not None:
-            self._run(event)
+        try:
+            while (entry := self._pop_due(self._now)) is not None:
+                self._run(entry)
+        finally:
+            self.sync()
 
     def advance(self, delta: timedelta) -> None:
         """Move time forward by ``delta``, running every event that falls due on the way."""
@@ -145,34 +253,49 @@ class VirtualClock:
                 f"the clock is already at {format_elapsed(self.elapsed())};"
                 f" it cannot go back to {format_elapsed(target - self.start)}"
             )
-        while (event := self._pop_due(target)) is not None:
-            self._run(event)
-        self._set_now(target)
+        try:
+            while (entry := self._pop_due(target)) is not None:
+                self._run(entry)
+            self._set_now(target)
+        finally:
+            self.sync()
 
     def run_until_settled(self) -> None:
         """Run events in time order while any settling work remains.
 
         Timers that fall due before the last piece of settling work run too, in order; timers
         after it stay pending. This is what "the consumer says X" waits for.
+
+        The loop (``_settle``) is the engine's innermost one (three or four events per consumer
+        message), so ``_run`` is written out in it.
         """
+        try:
+            self._settle()
+            while (entry := self._pop_due(self._now)) is not None:
+                self._run(entry)
+        finally:
+            self.sync()
+
+    def _settle(self) -> None:
+        pop = heapq.heappop
         while self._pending_settles > 0:
-            self._drop_cancelled_head()
-            if not self._queue:
+            queue = self._queue  # compaction (from a cancel inside an action) replaces it
+            # Cancelled events at the head go first; the next live event then runs even when
+            # the last settling event was among them (the behaviour transcripts were made with).
+            while queue and queue[0][2].cancelled:
+                if pop(queue)[2].settles:
+                    self._pending_settles -= 1
+            if not queue:
                 self._pending_settles = 0
                 break
-            event = heapq.heappop(self._queue)
+            when, _seq, event, action, label = pop(queue)
             if event.settles:
                 self._pending_settles -= 1
-            if event.cancelled:
-                continue
-            self._run(event)
-        self.run_due()
-
-    def _drop_cancelled_head(self) -> None:
-        while self._queue and self._queue[0].cancelled:
-            event = heapq.heappop(self._queue)
-            if event.settles:
-                self._pending_settles -= 1
+            self.events_run += 1
+            if self.events_run > self.event_cap:
+                raise self._runaway(label, when)
+            self._now = when
+            action()
 
 
 _DURATION_UNITS = {
@@ -255,6 +378,21 @@ def _too_long(text: str) -> StepError:
 def _checked(delta: timedelta, text: str) -> timedelta:
     if delta > MAX_WAIT:
         raise _too_long(text)
+    return delta
+
+
+_MILLISECONDS: dict[int, timedelta] = {}
+
+
+def milliseconds(ms: int) -> timedelta:
+    """``timedelta(milliseconds=ms)``, shared: building one costs as much as a dict look-up
+    and a function call several times over, and the engine needs a few per consumer message
+    (joining window, delivery time, no-response timer), always the same few values."""
+    delta = _MILLISECONDS.get(ms)
+    if delta is None:
+        delta = timedelta(milliseconds=ms)
+        if len(_MILLISECONDS) < 4096:
+            _MILLISECONDS[ms] = delta
     return delta
 
 

@@ -195,6 +195,11 @@ class Coverage:
         self.bots: dict[str, BotCoverage] = {}
         self.rules: set[str] = set()
         self.scenarios = 0
+        # Items already marked, by (kind, id of the compiled object, ...) -> that object (kept
+        # so its id cannot be reused): the runtime reports a dialog, an interaction and a
+        # starter on every message, and building their keys again would cost more than the
+        # rest of the bot's turn.
+        self._marked: dict[tuple[Any, ...], object] = {}
 
     # -- the universe ------------------------------------------------------------------------
     def add_bot(self, bot: CompiledBot) -> None:
@@ -232,6 +237,10 @@ class Coverage:
         return cov
 
     def dialog(self, bot: CompiledBot, dialog: CompiledDialog) -> None:
+        key = ("d", id(dialog))
+        if self._marked.get(key) is dialog:
+            return
+        self._marked[key] = dialog
         cov = self._bot(bot)
         cov.mark("dialogs", dialog.name)
         if dialog.name in cov.items["failure_handlers"]:
@@ -240,13 +249,22 @@ class Coverage:
     def interaction(
         self, bot: CompiledBot, dialog: CompiledDialog, inter: CompiledInteraction
     ) -> None:
-        self._bot(bot).mark("interactions", _key(dialog.name, inter.name))
+        key = ("i", id(inter))
+        if self._marked.get(key) is not inter:
+            self._marked[key] = inter
+            self._bot(bot).mark("interactions", _key(dialog.name, inter.name))
 
     def starter_pattern(self, bot: CompiledBot, dialog: CompiledDialog, pattern: str) -> None:
-        self._bot(bot).mark("starters", _key(dialog.name, f'pattern "{pattern}"'))
+        key = ("p", id(dialog), pattern)
+        if self._marked.get(key) is not dialog:
+            self._marked[key] = dialog
+            self._bot(bot).mark("starters", _key(dialog.name, f'pattern "{pattern}"'))
 
     def starter_intent(self, bot: CompiledBot, dialog: CompiledDialog, intent: str) -> None:
-        self._bot(bot).mark("starters", _key(dialog.name, f'intent "{intent}"'))
+        key = ("n", id(dialog), intent)
+        if self._marked.get(key) is not dialog:
+            self._marked[key] = dialog
+            self._bot(bot).mark("starters", _key(dialog.name, f'intent "{intent}"'))
 
     def rule(
         self, bot: CompiledBot, dialog: CompiledDialog, inter: CompiledInteraction, rule: Any

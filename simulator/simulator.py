@@ -374,7 +374,7 @@ class Simulator:
     def say(self, text: str, *, wait: bool = True) -> None:
         self.platform.consumer_says(self.conversation(), text)
         if wait:
-            self.settle()
+            self.clock.run_until_settled()  # what ``settle`` does
 
     def settle(self) -> None:
         """Let everything that answers what was just said happen, in virtual time."""

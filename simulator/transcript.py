@@ -33,12 +33,21 @@ class EntryKind(StrEnum):
     CONTEXT = "context"  # Conversation Context Service operations
 
 
+#: Each kind's value, the default actor of a logged entry (``EntryKind.value`` is a property
+#: of the enum machinery, several times dearer than this look-up).
+KIND_VALUES: dict[EntryKind, str] = {kind: kind.value for kind in EntryKind}
+
 #: Kinds whose text the consumer actually sees.
 VISIBLE = frozenset({EntryKind.BOT, EntryKind.AGENT})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
+    """One line of a transcript. Treat it as immutable: the indexes below assume entries never
+    change once added. Not ``frozen``: a frozen dataclass sets each field through
+    ``object.__setattr__``, four times the cost of this plain ``__init__``, and the engine
+    makes three entries per consumer message."""
+
     at: datetime
     elapsed_ms: int
     kind: EntryKind
@@ -150,12 +159,28 @@ class Transcript:
         self._rendered: list[str] = []  # rendered lines of entries[: len(_rendered)]
         self._searched: dict[str, int] = {}  # text -> lines searched so far, -1 once found
         self._dialog_searched: dict[tuple[str, str], int] = {}
+        # The instant of the last entry and its offset: a turn adds several entries at the
+        # same instant, and the offset costs a subtraction, a division and a rounding.
+        self._last_at = start
+        self._last_elapsed = 0
 
     def add(self, at: datetime, kind: EntryKind, actor: str, text: str, **details: Any) -> Entry:
-        elapsed = round((at - self.start).total_seconds() * 1000)
-        entry = Entry(
-            at, elapsed, kind, actor, text, {k: v for k, v in details.items() if v is not None}
-        )
+        return self.append(at, kind, actor, text, details)
+
+    def append(
+        self, at: datetime, kind: EntryKind, actor: str, text: str, details: dict[str, Any]
+    ) -> Entry:
+        """``add`` with the details as a dict the entry may keep (None values are dropped):
+        callers that already hold one skip building it again from keywords."""
+        if details and None in details.values():
+            details = {k: v for k, v in details.items() if v is not None}
+        if at is self._last_at:
+            elapsed = self._last_elapsed
+        else:
+            elapsed = round((at - self.start).total_seconds() * 1000)
+            self._last_at = at
+            self._last_elapsed = elapsed
+        entry = Entry(at, elapsed, kind, actor, text, details)
         self.entries.append(entry)
         return entry
 

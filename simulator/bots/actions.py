@@ -7,7 +7,7 @@ apart from the code that plays a dialog.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from simulator.bots.compiled import CompiledDialog
@@ -108,11 +108,16 @@ class Pending:
     index: int
 
 
-@dataclass
 class Turn:
-    """Accumulates a turn's actions and its running delay."""
+    """Accumulates a turn's actions and its running delay.
 
-    actions: list[Action] = field(default_factory=list)
-    delay_ms: int = 0
-    steps: int = 0
-    stopped: bool = False
+    A plain slotted class: one is made per message, and a dataclass with a
+    ``default_factory`` costs twice as much to build."""
+
+    __slots__ = ("actions", "delay_ms", "steps", "stopped")
+
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
+        self.delay_ms = 0
+        self.steps = 0
+        self.stopped = False

@@ -16,6 +16,9 @@ from simulator.nlu import IntentModel
 from simulator.pattern_index import StarterIndex
 from simulator.patterns import PatternSet, PatternSyntaxError, compile_pattern, compile_regex
 from simulator.tenant.schema import (
+    BLANK_MESSAGE,
+    LP_CLOSECONVERSATION,
+    LP_CLOSEDIALOG,
     NEXT_KEYWORDS,
     ApiIntegration,
     Bot,
@@ -37,12 +40,47 @@ class CompiledRule:
     exclude: re.Pattern[str] | None = None
 
 
+#: How a text interaction plays (``CompiledInteraction.text_mode``).
+SAY, BLANK, CLOSE_DIALOG, CLOSE_CONVERSATION = "say", "blank", "close_dialog", "close_conversation"
+_TEXT_MODES = {
+    BLANK_MESSAGE: BLANK,
+    LP_CLOSEDIALOG: CLOSE_DIALOG,
+    LP_CLOSECONVERSATION: CLOSE_CONVERSATION,
+}
+
+
 @dataclass
 class CompiledInteraction:
+    """An interaction and what the runtime asks about it on every visit, answered once.
+
+    ``kind``, ``text_mode``, ``rich`` and ``extras`` are read from the definition at load time
+    (the world never changes afterwards) because the definition's own answers are properties
+    that loop over fields, and a turn visits at least one interaction per consumer message.
+    """
+
     index: int
     name: str
     definition: Interaction
     rules: list[CompiledRule] = field(default_factory=list)
+    #: ``definition.kind``: text, question, transfer, integration or unsupported.
+    kind: str = field(init=False)
+    #: For a text interaction: say it, or one of the keywords BLANK_MESSAGE, LP_CLOSEDIALOG,
+    #: LP_CLOSECONVERSATION.
+    text_mode: str = field(init=False)
+    #: Whether it carries rich content (quick replies, buttons, cards, R2).
+    rich: bool = field(init=False)
+    #: Whether anything runs before it plays: notes, variables set, a transfer context
+    #: override, context operations or pre/post-process code.
+    extras: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        d = self.definition
+        self.kind = d.kind
+        self.text_mode = _TEXT_MODES.get(d.text.strip(), SAY) if d.text is not None else SAY
+        self.rich = d.has_rich_content
+        self.extras = bool(
+            d.notes or d.set or d.bot_transfer is not None or d.context or d.pre_process
+        ) or bool(d.post_process)
 
 
 @dataclass
@@ -65,6 +103,11 @@ class CompiledDialog:
 class StarterPattern:
     dialog: CompiledDialog
     source: str
+    #: Why the dialog starts when this pattern matches, as the transcript says it.
+    reason: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reason = f'pattern "{self.source}"'
 
 
 class CompiledBot:
@@ -83,6 +126,10 @@ class CompiledBot:
             i.name: i for i in bot.integrations
         }
         self.intent_names = [i.name for i in bot.intents]
+        #: Where each intent is first listed: the tie-break of the top intent (B7).
+        self.intent_position: dict[str, int] = {}
+        for position, name in enumerate(self.intent_names):
+            self.intent_position.setdefault(name, position)
         self.intent_by_id = {i.id: i.name for i in bot.intents if i.id}
         self.intent_by_domain = {(i.domain or "", i.name): i.name for i in bot.intents}
         self.intent_dialogs: dict[str, CompiledDialog] = {}
@@ -262,7 +309,8 @@ class CompiledBot:
         if index is None:
             return None
         starter = self.starters[index]
-        if not starter.dialog.excludes(text):
+        exclude = starter.dialog.exclude
+        if exclude is None or exclude.search(text) is None:
             return starter
         # An excluded dialog must not hide a later dialog that also matches.
         for candidate in self.starters[index + 1 :]:

@@ -35,10 +35,12 @@ def score_intents(
 
 def top_intent(bot: CompiledBot, scores: Sequence[IntentScore]) -> IntentScore:
     """The single top intent: highest score, then the intent listed first in the bot (B7)."""
-    order = bot.intent_names
+    if len(scores) == 1:
+        return scores[0]
+    position = bot.intent_position
+    unlisted = len(bot.intent_names)
 
     def rank(s: IntentScore) -> tuple[float, int]:
-        position = order.index(s.intent) if s.intent in order else len(order)
-        return -s.score, position
+        return -s.score, position.get(s.intent, unlisted)
 
     return min(scores, key=rank)

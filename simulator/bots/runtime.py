@@ -29,7 +29,15 @@ from simulator.bots.actions import (
     Turn,
 )
 from simulator.bots.api_calls import api_request, field_value
-from simulator.bots.compiled import CompiledBot, CompiledDialog, CompiledInteraction, CompiledRule
+from simulator.bots.compiled import (
+    CLOSE_CONVERSATION,
+    CLOSE_DIALOG,
+    SAY,
+    CompiledBot,
+    CompiledDialog,
+    CompiledInteraction,
+    CompiledRule,
+)
 from simulator.bots.intents import score_intents, top_intent
 from simulator.bots.rich_build import rich_content
 from simulator.bots.rules import conditions_hold, describe_rule, rule_matches
@@ -39,8 +47,6 @@ from simulator.nlu import IntentScore, MatchLevel
 from simulator.rich import QUICK_REPLY, TEXT, Choice, Content
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
-    LP_CLOSECONVERSATION,
-    LP_CLOSEDIALOG,
     AgentTransfer,
     ApiIntegration,
     BotTransferContext,
@@ -70,6 +76,11 @@ __all__ = [
     "score_intents",
     "top_intent",
 ]
+
+
+#: ``MatchLevel.label`` of each level (the property goes through the enum's ``name``).
+_LEVEL_LABELS = {level: level.label for level in MatchLevel}
+_GOOD = MatchLevel.GOOD
 
 
 class BotHost(Protocol):
@@ -145,6 +156,9 @@ class BotSession:
         )
 
     def render(self, template: str, where: str) -> str:
+        if "{" not in template:
+            # Every reference starts with a brace; most texts have none.
+            return template
         result = render(
             template,
             variables=self.variables,
@@ -262,18 +276,19 @@ class BotSession:
         self.api_results.clear()
         self.trigger_next_message = None
 
-    def consumer_activity(self) -> None:
+    def consumer_activity(self, now: datetime | None = None) -> None:
         """A consumer message is about to reach this bot: expire an idle session first (B10).
 
         With ``session_length_minutes`` set (an export's ``sessionLength``), a session that
         saw no consumer message for that long is over: variables and the dialog position
         (a pending question) are gone and this message starts a fresh session. Expiry is
         checked when the next message arrives, so the transcript records it at that time.
+        ``now``: the host's time, when the caller has it at hand.
         """
-        now = self.host.now()
+        if now is None:
+            now = self.host.now()
         minutes = self.bot.definition.session_length_minutes
-        idle = now - self.last_consumer_activity
-        if minutes and idle >= timedelta(minutes=minutes):
+        if minutes and (idle := now - self.last_consumer_activity) >= timedelta(minutes=minutes):
             self.host.log(
                 EntryKind.VARIABLE,
                 f"{self.bot.name}'s session expired: no consumer message for"
@@ -295,7 +310,7 @@ class BotSession:
         if starter is not None:
             if self.coverage is not None:
                 self.coverage.starter_pattern(self.bot, starter.dialog, starter.source)
-            return starter.dialog, f'pattern "{starter.source}"'
+            return starter.dialog, starter.reason
         best = self.best_intent(text)
         if best is not None:
             self.current_intent = best.intent
@@ -304,7 +319,7 @@ class BotSession:
                 self.coverage.starter_intent(self.bot, dialog, best.intent)
             return (
                 self.bot.intent_dialogs[best.intent],
-                f'intent "{best.intent}" {best.level.label} {best.score:.2f}',
+                f'intent "{best.intent}" {_LEVEL_LABELS[best.level]} {best.score:.2f}',
             )
         return None
 
@@ -317,11 +332,12 @@ class BotSession:
         and third-party engines score intents independently: the highest level wins and
         equal levels are drawn at random (recorded, explorable with all-orders).
         """
-        good = [s for s in self.score_intents(text) if s.level >= MatchLevel.GOOD]
+        scores = score_intents(self.bot, text, self.host.pinned_scores(text))
+        good = [s for s in scores if s.level >= _GOOD]
         if not good:
             return None
         if self.bot.definition.nlu_engine == "liveperson":  # NluEngine.LIVEPERSON
-            return top_intent(self.bot, good)
+            return good[0] if len(good) == 1 else top_intent(self.bot, good)
         top = max(s.level for s in good)
         tied = [s for s in good if s.level == top]
         if len(tied) == 1:
@@ -554,25 +570,32 @@ class BotSession:
                 continue
             if self.coverage is not None:
                 self.coverage.interaction(self.bot, dialog, inter)
-            for note in d.notes:
-                self.host.log(
-                    EntryKind.ERROR,
-                    f'{self.bot.name}: interaction "{inter.name}" is not run as written: {note}',
-                    bot=self.bot.name,
-                    dialog=dialog.name,
-                )
-            turn.delay_ms += d.delay_ms
-            for name, value in d.set.items():
-                self.set_variable(name, self.render(value, inter.name), f'set in "{inter.name}"')
-            if d.bot_transfer is not None:
-                self._override_transfer(d.bot_transfer)
-            for op in d.context:
-                self.host.context_operation(self, op)
-            if d.pre_process:
-                self._code(d.pre_process, "preProcessMessage", inter.name, turn)
-            next_index = self._play(dialog, inter, turn)
-            if d.post_process and not turn.stopped:
-                self._code(d.post_process, "postProcessMessage", inter.name, turn)
+            if not inter.extras:
+                turn.delay_ms += d.delay_ms
+                next_index = self._play(dialog, inter, turn)
+            else:
+                for note in d.notes:
+                    self.host.log(
+                        EntryKind.ERROR,
+                        f'{self.bot.name}: interaction "{inter.name}" is not run as written:'
+                        f" {note}",
+                        bot=self.bot.name,
+                        dialog=dialog.name,
+                    )
+                turn.delay_ms += d.delay_ms
+                for name, value in d.set.items():
+                    self.set_variable(
+                        name, self.render(value, inter.name), f'set in "{inter.name}"'
+                    )
+                if d.bot_transfer is not None:
+                    self._override_transfer(d.bot_transfer)
+                for op in d.context:
+                    self.host.context_operation(self, op)
+                if d.pre_process:
+                    self._code(d.pre_process, "preProcessMessage", inter.name, turn)
+                next_index = self._play(dialog, inter, turn)
+                if d.post_process and not turn.stopped:
+                    self._code(d.post_process, "postProcessMessage", inter.name, turn)
             if isinstance(next_index, str):  # "wait": a question holds the dialog
                 return
             trigger, self.trigger_next_message = self.trigger_next_message, None
@@ -612,25 +635,28 @@ class BotSession:
         self, dialog: CompiledDialog, inter: CompiledInteraction, turn: Turn
     ) -> int | str | None:
         d = inter.definition
-        kind = d.kind
+        kind = inter.kind
         if kind == "text":
             assert d.text is not None
-            raw = d.text.strip()
-            if raw == BLANK_MESSAGE:
-                pass
-            elif raw == LP_CLOSEDIALOG:
+            mode = inter.text_mode
+            if mode is SAY:
+                text = self.render(d.text, inter.name)
+                content = None
+                if inter.rich:
+                    text, content = self._rich(d, text, inter.name)
+                turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
+            elif mode is CLOSE_DIALOG:
                 self.pending = None
                 self.host.log(EntryKind.DIALOG, f'{self.bot.name} closed dialog "{dialog.name}"')
                 return None
-            elif raw == LP_CLOSECONVERSATION:
+            elif mode is CLOSE_CONVERSATION:
                 turn.actions.append(Close(turn.delay_ms, dialog.name, inter.name))
                 turn.stopped = True
                 return None
-            else:
-                text = self.render(d.text, inter.name)
-                text, content = self._rich(d, text, inter.name)
-                turn.actions.append(Say(text, turn.delay_ms, dialog.name, inter.name, content))
-            return self._next_index(dialog, inter, d.next, turn)
+            target = d.next
+            if target == "next":
+                return inter.index + 1
+            return self._next_index(dialog, inter, target, turn)
         if kind == "question":
             assert d.question is not None
             # BLANK_MESSAGE asks without words (the question's text came from code, as with

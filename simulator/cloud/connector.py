@@ -9,12 +9,12 @@ none of this: the connector page documents those settings for messaging only (C1
 
 from __future__ import annotations
 
-from datetime import timedelta
+from functools import partial
 
 from simulator.bots.runtime import Action, BotSession
-from simulator.clock import format_elapsed
+from simulator.clock import format_elapsed, milliseconds
 from simulator.cloud.conversation import Conversation
-from simulator.cloud.core import CloudCore
+from simulator.cloud.core import DEFAULT_SETTINGS, CloudCore
 from simulator.cloud.host import Host
 from simulator.errors import ChoiceNotOfferedError, ConversationClosedError
 from simulator.rich import POSTBACK, PUBLISH_TEXT, Choice, find_choice, typed_choice
@@ -71,22 +71,25 @@ class ConnectorMixin(CloudCore):
             messaging = conv.channel is Channel.MESSAGING
             setting = self.settings_of(conv.bot).enable_button_text_on_postback
             shown = choice.shown(button_text_on_postback=messaging and setting)
-        note = None
-        if choice is not None:
+        if choice is None:
+            # A typed message (text == shown): nothing to note, the common case.
+            conv.transcript.append(now, EntryKind.CONSUMER, "consumer", shown, {})
+        else:
             how = "tapped" if tapped else f'typed "{shown}" for'
             note = f'{how} {choice.kind.replace("_", " ")} "{choice.title}"'
             if text != shown:
                 note += f', sends "{text}"'
-        conv.transcript.add(
-            now,
-            EntryKind.CONSUMER,
-            "consumer",
-            shown,
-            choice=None if choice is None else choice.to_json(),
-            sent=text if text != shown else None,
-            note=note,
-        )
-        session = conv.sessions.get(conv.bot) if conv.bot is not None else None
+            conv.transcript.add(
+                now,
+                EntryKind.CONSUMER,
+                "consumer",
+                shown,
+                choice=choice.to_json(),
+                sent=text if text != shown else None,
+                note=note,
+            )
+        bot = conv.bot
+        session = conv.sessions.get(bot) if bot is not None else None
         if session is not None:
             session.button_payload = (
                 text if choice is not None and choice.type in (POSTBACK, PUBLISH_TEXT) else None
@@ -94,24 +97,25 @@ class ConnectorMixin(CloudCore):
         conv.last_consumer_message = text
         conv.last_speaker = "consumer"
         conv.transfers_since_consumer = 0
-        self.arm_auto_close(conv)
+        if self.world.platform.auto_close_after_minutes is not None:
+            self.arm_auto_close(conv)
         if conv.greeting_timer is not None:
             conv.greeting_timer.cancel()
             conv.greeting_timer = None
-        bot = conv.bot
         if bot is None:
             return
-        if not self.messaging_rules(bot):
+        connector = self.connectors.get(bot)
+        if connector is not None and connector.channel is not Channel.MESSAGING:
             # Chat: no joining window, the message reaches the bot at once (C1).
             self.deliver_to_bot(conv, bot, text)
             return
-        settings = self.settings_of(bot)
         conv.join_buffer.append(text)
         if conv.join_timer is None:
+            settings = DEFAULT_SETTINGS if connector is None else connector.settings
             # Messages within the joining window reach the bot as one (C1 messageDelay).
-            conv.join_timer = self.clock.call_later(
-                timedelta(milliseconds=settings.message_delay_ms),
-                lambda: self._flush_join(conv, bot),
+            conv.join_timer = self.clock.call_at(
+                now + milliseconds(settings.message_delay_ms),
+                partial(self._flush_join, conv, bot),
                 label="message joining window",
             )
 
@@ -146,14 +150,19 @@ class ConnectorMixin(CloudCore):
         consumer message, so neither is checked against ``maxConsumerMessageDelay`` nor starts
         the no-response timer.
         """
-        settings = self.settings_of(bot)
-        messaging = self.messaging_rules(bot)
+        connector = self.connectors.get(bot)
+        if connector is None:
+            settings, messaging = DEFAULT_SETTINGS, True
+        elif connector.channel is Channel.MESSAGING:
+            settings, messaging = connector.settings, True
+        else:
+            settings, messaging = connector.effective_settings(), False
         consumer = not platform and not resend
         now = self.clock.now()
         if consumer and messaging:
             answered_at = conv.last_answered_at.get(bot)
             limit = settings.max_consumer_message_delay_ms
-            if answered_at is not None and now - answered_at > timedelta(milliseconds=limit):
+            if answered_at is not None and now - answered_at > milliseconds(limit):
                 self.log(
                     conv,
                     EntryKind.ROUTING,
@@ -165,9 +174,9 @@ class ConnectorMixin(CloudCore):
                 return
         if platform:
             self.log(conv, EntryKind.PLATFORM, f'sent "{text}" to {bot}', note="as the consumer")
-        session = self.session(conv, bot)
+        session = conv.sessions.get(bot) or self.session(conv, bot)
         if consumer:
-            session.consumer_activity()
+            session.consumer_activity(now)
         if bot in self.faults.unresponsive_bots:
             self.log(conv, EntryKind.FAULT, f'{bot} does not answer "{text}" (bot unresponsive)')
             actions: list[Action] = []
@@ -177,12 +186,15 @@ class ConnectorMixin(CloudCore):
             conv.last_answered_at[bot] = now
         if messaging:
             if consumer:
-                self.start_response_timer(conv, bot)
-            if not platform or actions:
+                self.start_response_timer(conv, bot, settings)
+            if actions:
                 # Only consumer messages are watched (S1); a platform message the bot
                 # answers is still an answer to the consumer.
-                self._watch_stuck(conv, bot, text, answered=bool(actions), resend=resend)
-        self.schedule(conv, bot, actions)
+                self._answered(conv, bot)
+            elif not platform:
+                self._watch_stuck(conv, bot, text, resend)
+        if actions:
+            self.schedule(conv, bot, actions)
 
     def session(self, conv: Conversation, bot: str) -> BotSession:
         session = conv.sessions.get(bot)
@@ -193,23 +205,28 @@ class ConnectorMixin(CloudCore):
                 listener(conv, session)
         return session
 
-    def _watch_stuck(
-        self, conv: Conversation, bot: str, text: str, *, answered: bool, resend: bool
-    ) -> None:
+    @staticmethod
+    def _answered(conv: Conversation, bot: str) -> None:
+        """The bot answered: nothing is stuck (S1)."""
         if conv.stuck_timer is not None:
             conv.stuck_timer.cancel()
             conv.stuck_timer = None
-        if answered:
-            conv.stuck_resends = 0
-            conv.awaiting_bot_answer = None
+        conv.stuck_resends = 0
+        conv.awaiting_bot_answer = None
+        if conv.stuck_reset:
             conv.stuck_reset.discard(bot)
-            return
+
+    def _watch_stuck(self, conv: Conversation, bot: str, text: str, resend: bool) -> None:
+        """The bot did not answer: check again after retryMessageInterval (S1)."""
+        if conv.stuck_timer is not None:
+            conv.stuck_timer.cancel()
+            conv.stuck_timer = None
         if not resend:
             conv.stuck_resends = 0  # a new message starts its own count of resends
         settings = self.settings_of(bot)
         conv.awaiting_bot_answer = text
         conv.stuck_timer = self.clock.call_later(
-            timedelta(milliseconds=settings.retry_message_interval_ms),
+            milliseconds(settings.retry_message_interval_ms),
             lambda: self._stuck_check(conv, bot, text),
             label="stuck conversation check",
             settles=False,

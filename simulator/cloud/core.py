@@ -41,7 +41,7 @@ from simulator.tenant.schema import (
     ConnectorSettings,
     ContextOperation,
 )
-from simulator.transcript import EntryKind
+from simulator.transcript import KIND_VALUES, EntryKind
 from simulator.world_model import World
 
 DEFAULT_SETTINGS = ConnectorSettings()
@@ -66,6 +66,11 @@ class ConnectorState:
     channel: Channel
     fallback_skill_id: str | None
     settings: ConnectorSettings
+    #: (settings, their chat version): a chat connector's effective settings, made once per
+    #: settings object instead of a model copy for every message.
+    _chat: tuple[ConnectorSettings, ConnectorSettings] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def messaging(self) -> bool:
@@ -75,11 +80,19 @@ class ConnectorState:
     def effective_settings(self) -> ConnectorSettings:
         """The settings as the platform applies them: on a chat connector every
         messaging-only setting is back at its documented default (C1)."""
-        if self.messaging:
+        if self.channel is Channel.MESSAGING:
             return self.settings
-        return self.settings.model_copy(
-            update={name: getattr(DEFAULT_SETTINGS, name) for name in MESSAGING_ONLY_SETTINGS}
-        )
+        chat = self._chat
+        if chat is None or chat[0] is not self.settings:
+            chat = self._chat = (
+                self.settings,
+                self.settings.model_copy(
+                    update={
+                        name: getattr(DEFAULT_SETTINGS, name) for name in MESSAGING_ONLY_SETTINGS
+                    }
+                ),
+            )
+        return chat[1]
 
 
 def pin_key(text: str) -> str:
@@ -147,13 +160,13 @@ class CloudCore(ABC):
         self.messages_delivered = 0
 
     def log(self, conv: Conversation, kind: EntryKind, text: str, **details: Any) -> None:
-        conv.transcript.add(
-            self.clock.now(), kind, details.pop("actor", kind.value), text, **details
-        )
+        actor = details.pop("actor") if "actor" in details else KIND_VALUES[kind]
+        conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, conv: Conversation, reason: str, candidates: Sequence[str]) -> int:
         """Every random choice goes through here so it can be recorded and replayed (G7)."""
         if self.chooser is not None:
+            self.clock.sync()
             pick = self.chooser(conv, reason, candidates)
         else:
             pick = self.rng.randrange(len(candidates))
@@ -252,7 +265,9 @@ class CloudCore(ABC):
         """An escalation failed: the failure message to the bot, or give up (``escalation``)."""
 
     @abstractmethod
-    def start_response_timer(self, conv: Conversation, bot: str) -> None:
+    def start_response_timer(
+        self, conv: Conversation, bot: str, settings: ConnectorSettings | None = None
+    ) -> None:
         """A consumer message reached the bot: start the no-response timer (``escalation``)."""
 
     @abstractmethod

@@ -7,12 +7,13 @@ conversation moved on is marked late, which is how a too-short escalation delay 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
 
 from simulator.bots.runtime import Action, AutoTransfer, Close, Escalate, Say
-from simulator.clock import format_elapsed
-from simulator.cloud.conversation import Conversation, State
+from simulator.clock import format_elapsed, milliseconds
+from simulator.cloud.conversation import Conversation, Participant, State
 from simulator.cloud.core import CloudCore
 from simulator.rich import Content, text_version
 from simulator.transcript import EntryKind
@@ -22,52 +23,77 @@ class DeliveryMixin(CloudCore):
     """Schedules what a bot decided and delivers what it says."""
 
     def schedule(self, conv: Conversation, bot: str, actions: Sequence[Action]) -> None:
-        start = self.clock.now()
+        clock = self.clock
+        start = clock.now()
+        run = self._run_action
         for action in actions:
-            due = start + timedelta(milliseconds=action.delay_ms)
-            self.clock.call_at(due, self._runner(conv, bot, action), label=type(action).__name__)
+            delay = action.delay_ms
+            due = start + milliseconds(delay) if delay else start
+            clock.post(due, partial(run, conv, bot, action), type(action).__name__)
 
-    def _runner(self, conv: Conversation, bot: str, action: Action) -> Callable[[], None]:
-        def run() -> None:
-            if not conv.is_open:
-                return
-            if isinstance(action, Say):
-                self._send(conv, bot, action.text, action.content)
-            elif isinstance(action, Escalate):
-                self.escalate(conv, bot, action)
-            elif isinstance(action, AutoTransfer):
-                self.auto_transfer(conv, bot, action)
-            elif isinstance(action, Close):
-                self.close(conv, f'{bot} closed it in "{action.interaction}"')
-
-        return run
+    def _run_action(self, conv: Conversation, bot: str, action: Action) -> None:
+        if conv.state is not State.OPEN:
+            return
+        if isinstance(action, Say):
+            self._send(conv, bot, action.text, action.content)
+        elif isinstance(action, Escalate):
+            self.escalate(conv, bot, action)
+        elif isinstance(action, AutoTransfer):
+            self.auto_transfer(conv, bot, action)
+        elif isinstance(action, Close):
+            self.close(conv, f'{bot} closed it in "{action.interaction}"')
 
     def _send(
         self, conv: Conversation, bot: str, text: str, content: Content | None = None
     ) -> None:
         """A bot message leaves the bot now and reaches the consumer after delivery time."""
-        now = self.clock.now()
-        delivery = timedelta(milliseconds=self.world.platform.message_delivery_ms)
-        free = max(now, conv.outbox_free_at.get(bot, now))
-        arrives = free + delivery
+        clock = self.clock
+        now = clock.now()
+        delivery = milliseconds(self.world.platform.message_delivery_ms)
+        free = conv.outbox_free_at.get(bot, now)
+        arrives = (free if free > now else now) + delivery
         conv.outbox_free_at[bot] = arrives
-        holder = conv.participant
-        transfers_before = conv.transfer_count
         self.messages_sent += 1
-        self.bot_responded(conv, bot)
+        if conv.response_timer is not None:
+            self.bot_responded(conv, bot)
+        # A partial, not a closure: a closure over these seven values allocates a cell for
+        # each, and every allocation of the engine's hot path feeds the cyclic collector.
+        clock.post(
+            arrives,
+            partial(
+                self._deliver, conv, bot, text, content, now, conv.participant, conv.transfer_count
+            ),
+            "bot message delivery",
+        )
 
-        def deliver() -> None:
-            note = None
-            if conv.transfer_count != transfers_before or conv.participant != holder:
-                note = (
-                    f"late: sent at {format_elapsed(now - self.clock.start)}, delivered after"
-                    " the conversation was transferred (T4)"
-                )
-                self.log(
-                    conv,
-                    EntryKind.WARNING,
-                    f'{bot}\'s message "{text}" arrived after the transfer (T4)',
-                )
+    def _deliver(
+        self,
+        conv: Conversation,
+        bot: str,
+        text: str,
+        content: Content | None,
+        sent_at: datetime,
+        holder: Participant | None,
+        transfers_before: int,
+    ) -> None:
+        """The message reaches the consumer; late when the conversation moved on (T4)."""
+        note = None
+        participant = conv.participant
+        if conv.transfer_count != transfers_before or (
+            participant is not holder and participant != holder
+        ):
+            note = (
+                f"late: sent at {format_elapsed(sent_at - self.clock.start)}, delivered after"
+                " the conversation was transferred (T4)"
+            )
+            self.log(
+                conv,
+                EntryKind.WARNING,
+                f'{bot}\'s message "{text}" arrived after the transfer (T4)',
+            )
+        if content is None and note is None:
+            conv.transcript.append(self.clock.now(), EntryKind.BOT, bot, text, {})
+        else:
             # Rich content stays structured (R2); a text-only channel gets its text version.
             conv.transcript.add(
                 self.clock.now(),
@@ -80,10 +106,8 @@ class DeliveryMixin(CloudCore):
                 if content is not None and conv.text_only
                 else None,
             )
-            conv.last_speaker = "bot"
-            self.messages_delivered += 1
-
-        self.clock.call_at(arrives, deliver, label="bot message delivery")
+        conv.last_speaker = "bot"
+        self.messages_delivered += 1
 
     def deliver_now(
         self,

@@ -11,8 +11,10 @@ to the fallback skill, or fails an escalation when there is none (F4, the genera
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from simulator.bots.runtime import Escalate, TransferContext
+from simulator.clock import milliseconds
 from simulator.cloud.conversation import Conversation, PendingEscalation
 from simulator.cloud.core import CloudCore
 from simulator.cloud.faults import Fault, FaultKind
@@ -112,28 +114,32 @@ class EscalationMixin(CloudCore):
     @staticmethod
     def _fallback_wait(settings: ConnectorSettings) -> timedelta:
         # "More than" the limit: exactly at the limit nothing has happened yet (F4).
-        return timedelta(milliseconds=settings.fallback_escalation_time_ms + 1)
+        return milliseconds(settings.fallback_escalation_time_ms + 1)
 
-    def start_response_timer(self, conv: Conversation, bot: str) -> None:
+    def start_response_timer(
+        self, conv: Conversation, bot: str, settings: ConnectorSettings | None = None
+    ) -> None:
         """F4's general timer (messaging): from a consumer message reaching the bot until
         the bot's next message to the consumer. A timer already running keeps its start:
-        it counts from the first consumer message the bot has not answered."""
+        it counts from the first consumer message the bot has not answered. ``settings``:
+        the bot's effective connector settings, when the caller has them at hand."""
         if conv.response_timer is not None or conv.pending_escalation is not None:
             return
-        settings = self.settings_of(bot)
-
-        def fire() -> None:
-            conv.response_timer = None
-            if conv.bot != bot or not conv.is_open or conv.pending_escalation is not None:
-                return
-            self._no_response(conv, bot, f"{bot} sent no response to the consumer", None)
-
-        conv.response_timer = self.clock.call_later(
-            self._fallback_wait(settings),
-            fire,
+        if settings is None:
+            settings = self.settings_of(bot)
+        clock = self.clock
+        conv.response_timer = clock.call_at(
+            clock.now() + milliseconds(settings.fallback_escalation_time_ms + 1),
+            partial(self._response_timeout, conv, bot),
             label="no-response timer (fallbackEscalationTime)",
             settles=False,
         )
+
+    def _response_timeout(self, conv: Conversation, bot: str) -> None:
+        conv.response_timer = None
+        if conv.bot != bot or not conv.is_open or conv.pending_escalation is not None:
+            return
+        self._no_response(conv, bot, f"{bot} sent no response to the consumer", None)
 
     def bot_responded(self, conv: Conversation, bot: str) -> None:
         if conv.response_timer is not None and conv.bot == bot:

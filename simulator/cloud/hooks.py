@@ -45,6 +45,8 @@ class HooksMixin(CloudCore):
             body=request.body,
         )
         session = conv.sessions.get(bot.name)
+        # Stubs and transform scripts are the scenario's code: they see the virtual time.
+        self.clock.sync()
         by_request = self._request_stub(request)
         if by_request is not None:
             status, result = by_request.status, copy.deepcopy(by_request.response)
@@ -95,6 +97,7 @@ class HooksMixin(CloudCore):
                 f'{phase} code in "{interaction}" not run: no JavaScript engine',
             )
             return []
+        self.clock.sync()
         return self.code_runner(conv, session, code, phase, interaction)
 
     def context_operation(
@@ -102,6 +105,7 @@ class HooksMixin(CloudCore):
     ) -> None:
         if self.context_handler is None:
             raise StepError("the Conversation Context Service is not available in this simulator")
+        self.clock.sync()
         self.context_handler(conv, session, op)
 
 

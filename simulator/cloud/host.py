@@ -11,7 +11,7 @@ from simulator.bots.runtime import ApiRequest, ApiResponse, BotSession, GroupMat
 from simulator.cloud.conversation import Conversation
 from simulator.cloud.core import CloudCore
 from simulator.tenant.schema import ApiIntegration, ContextOperation
-from simulator.transcript import EntryKind
+from simulator.transcript import KIND_VALUES, EntryKind
 
 
 class Host:
@@ -19,16 +19,19 @@ class Host:
 
     def __init__(self, cloud: CloudCore, conversation: Conversation) -> None:
         self.cloud = cloud
+        self.clock = cloud.clock
         self.conv = conversation
         self.conversation_id = conversation.id
         self.channel = conversation.channel.value
         self.coverage = cloud.coverage
 
     def now(self) -> datetime:
-        return self.cloud.clock.now()
+        return self.clock.now()
 
     def log(self, kind: EntryKind, text: str, **details: Any) -> None:
-        self.cloud.log(self.conv, kind, text, **details)
+        # What ``CloudCore.log`` does, written out: bots log a line or two per message.
+        actor = details.pop("actor") if "actor" in details else KIND_VALUES[kind]
+        self.conv.transcript.append(self.clock.now(), kind, actor, text, details)
 
     def choose(self, reason: str, candidates: Sequence[str]) -> int:
         return self.cloud.choose(self.conv, reason, candidates)
