@@ -32,6 +32,8 @@ class GroupRouter:
         #: Operation counts of group routing (regex passes, member checks), for the
         #: regression tests that keep routing at one index pass per message.
         self.counts: Counter[str] = Counter()
+        #: Per group, the fixed store order and its transcript line (see ``_listed_order``).
+        self._fixed_orders: dict[str, tuple[list[str], str]] = {}
 
     def store_order(self, group: str) -> list[str]:
         """The order in which the platform's store lists a group's bots (G2 step 3)."""
@@ -46,6 +48,25 @@ class GroupRouter:
             return shuffled
         return members
 
+    def _listed_order(self, group: str) -> tuple[list[str], str]:
+        """The store order and the transcript line that lists it.
+
+        With the platform's fixed order (the default) both are the same on every message, so
+        they are made once per group; a shuffled or overridden order is made each time.
+        """
+        fixed = self.order_override is None and (
+            self.cloud.world.platform.group_store_order == "fixture"
+        )
+        if fixed:
+            known = self._fixed_orders.get(group)
+            if known is not None:
+                return known
+        order = self.store_order(group)
+        listed = order, f'group "{group}" store order: ' + ", ".join(order)
+        if fixed:
+            self._fixed_orders[group] = listed
+        return listed
+
     def candidates(self, conv: Conversation, sender: CompiledBot, text: str) -> list[GroupMatch]:
         world = self.cloud.world
         group_name = world.group_of.get(sender.name)
@@ -54,13 +75,8 @@ class GroupRouter:
         group = world.groups[group_name]
         if not group.collaboration or sender.is_survey:
             return []
-        order = self.store_order(group_name)
-        self.cloud.log(
-            conv,
-            EntryKind.ROUTING,
-            f'group "{group_name}" store order: ' + ", ".join(order),
-            note="G2",
-        )
+        order, listing = self._listed_order(group_name)
+        self.cloud.log(conv, EntryKind.ROUTING, listing, note="G2")
         found: list[GroupMatch] = []
         pinned = self.cloud.pinned_scores(text)
         counts = self.counts

@@ -94,7 +94,7 @@ class MatchLevel(IntEnum):
     @property
     def label(self) -> str:
         """The spelling Conversation Builder shows, e.g. "FAIR PLUS"."""
-        return self.name.replace("_", " ")
+        return _LABELS[self]
 
     @classmethod
     def from_label(cls, text: str) -> MatchLevel:
@@ -106,6 +106,10 @@ class MatchLevel(IntEnum):
         valid = ", ".join(level.label for level in sorted(cls, reverse=True))
         raise ValueError(f"unknown match level {text!r}; expected one of: {valid}")
 
+
+#: Labels by level value: transcripts name a level on every intent match, and an enum's
+#: ``name`` is a descriptor call each time.
+_LABELS = tuple(level.name.replace("_", " ") for level in MatchLevel)
 
 _THRESHOLDS: dict[NluEngine, tuple[tuple[MatchLevel, float], ...]] = {
     NluEngine.LIVEPERSON: (

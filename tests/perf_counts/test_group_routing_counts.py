@@ -300,3 +300,21 @@ def test_the_routing_memory_is_bounded() -> None:
     long_text = "order1x1 status " + "x" * _MEMO_TEXT
     assert set(index.takers(long_text, counts).by_pattern) == {"B1"}
     assert long_text not in index._memo
+
+
+def test_the_store_order_line_is_made_once_but_follows_an_override() -> None:
+    sim = _big_group(4, 2)
+    assert sim.cloud is not None
+    conv = sim.open_conversation(bot="B0")
+    router = sim.group_router
+    sender = sim.cloud.world.bots["B0"]
+    router.candidates(conv, sender, "hello")
+    router.candidates(conv, sender, "hello again")
+    router.order_override = ["B3", "B1"]
+    router.candidates(conv, sender, "hello")
+    lines = [e.text for e in conv.transcript.entries if "store order" in e.text]
+    assert lines == [
+        'group "G" store order: B0, B1, B2, B3',
+        'group "G" store order: B0, B1, B2, B3',
+        'group "G" store order: B3, B1, B0, B2',
+    ]
