@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -65,21 +67,53 @@ class Result:
         print("BENCH_RESULT " + json.dumps(asdict(self)), flush=True)
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
-    """Run a command, return (wall seconds, combined output); raise if it failed."""
+def run(
+    cmd: list[str], cwd: Path, env: Mapping[str, str | None] | None = None
+) -> tuple[float, str]:
+    """Run a command, return (wall seconds, combined output); raise if it failed.
+
+    ``env`` adds variables to this process's environment; a value of None removes one."""
+    wall, _cpu, out = run_measured(cmd, cwd, env)
+    return wall, out
+
+
+def run_measured(
+    cmd: list[str], cwd: Path, env: Mapping[str, str | None] | None = None
+) -> tuple[float, float, str]:
+    """Like ``run``, also returning the CPU seconds (user + system) of the whole process tree:
+    the command and every process it waited for (pytest-xdist workers included). On a machine
+    shared with other work the CPU total is far steadier than the wall time."""
     full_env = dict(os.environ)
     full_env.pop("PYTEST_ADDOPTS", None)
     full_env.pop("PYTEST_XDIST_WORKER", None)
     full_env["PYTHONHASHSEED"] = "0"
-    if env:
-        full_env.update(env)
+    for name, value in (env or {}).items():
+        if value is None:
+            full_env.pop(name, None)
+        else:
+            full_env[name] = value
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True)
     elapsed = perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     out = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{out[-4000:]}")
-    return elapsed, out
+    return elapsed, cpu, out
+
+
+def bytecode_env(cache_dir: Path) -> dict[str, str | None]:
+    """Environment for timing whole pytest processes as a user's machine runs them.
+
+    Python caches compiled modules (and pytest its assertion-rewritten plugin modules) unless
+    PYTHONDONTWRITEBYTECODE is set; a development sandbox may set it, and then every process
+    compiles every module it imports again: for the simulator, pytest-bdd, Faker and hypothesis
+    about a second of CPU, paid by each of the three processes of ``pytest -n 2`` but once by a
+    serial run. The cache goes to ``cache_dir`` (PYTHONPYCACHEPREFIX), so no source tree gets
+    ``__pycache__`` folders; run a warm-up process first so every measured run finds it full."""
+    return {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(cache_dir)}
 
 
 # -- generated tenants -----------------------------------------------------------------------
@@ -192,7 +226,8 @@ SCENARIOS_PER_FEATURE = 50
 
 #: Written into every generated suite: records in-process timestamps (session start, end of
 #: collection, end of session) to $BENCH_TIMES, so start-up noise does not blur the per-scenario
-#: numbers; with $BENCH_NO_FREEZEGUN set, replaces the plugin's freezegun context by a no-op (an
+#: numbers (and, with $BENCH_TIMES_DIR, one file per process, xdist workers included); with
+#: $BENCH_NO_FREEZEGUN set, replaces the plugin's freezegun context by a no-op (an
 #: A/B measurement of freezegun's share; the plugin itself is untouched).
 SUITE_CONFTEST = """\
 import contextlib
@@ -221,6 +256,11 @@ def pytest_sessionfinish(session, exitstatus):
     target = os.environ.get("BENCH_TIMES")
     if target and not hasattr(session.config, "workerinput"):
         with open(target, "w", encoding="utf-8") as fh:
+            json.dump(_MARKS, fh)
+    folder = os.environ.get("BENCH_TIMES_DIR")  # one file per process: xdist workers too
+    if folder:
+        name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(os.path.join(folder, name + ".json"), "w", encoding="utf-8") as fh:
             json.dump(_MARKS, fh)
 
 

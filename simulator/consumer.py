@@ -123,6 +123,9 @@ class ConsumerModel:
         self.tenant: ConsumerPreset | None = None
         self._steps: dict[str, Any] = {}
         self._effective: ConsumerPreset | None = None
+        #: ``system_value`` bound once, shared by every session (a bound method per session
+        #: is 64 bytes of each open conversation).
+        self._system_lookup = self.system_value
 
     # -- the preset ------------------------------------------------------------------------
     def use_tenant(self, preset: ConsumerPreset | None) -> None:
@@ -197,7 +200,7 @@ class ConsumerModel:
     def preset_variables(self, conv: Conversation, session: BotSession) -> None:
         """Give a bot that joins a conversation the preset's bot variables, and let its texts
         read ``{$location.city}`` and the like from the (live) preset."""
-        session.system_lookup = self.system_value
+        session.system_lookup = self._system_lookup
         for name, value in self.preset.variables.items():
             session.set_variable(name, value, "preset for the consumer")
 

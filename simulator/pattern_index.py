@@ -206,7 +206,7 @@ def message_trigrams(message: str) -> tuple[str, frozenset[str]] | None:
     return _message_trigrams(message)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # as nlu._prepare: an entry holds a trigram set
 def _message_trigrams(message: str) -> tuple[str, frozenset[str]] | None:
     if not _FOLDS_TO_ASCII.isdisjoint(message):
         return None

@@ -104,6 +104,8 @@ class _Piece:
     # Fixed-width pieces whose union is this one (empty when fixed or not splittable); they
     # let a variable-width segment become a few fixed-width ones for the fast regex.
     variants: tuple[_Piece, ...] = ()
+    # Literal texts one of which every match of the piece contains (empty: no such set).
+    needles: tuple[str, ...] = ()
 
 
 def _has_star(node: Node) -> bool:
@@ -157,6 +159,29 @@ def _variants(nodes: tuple[Node, ...], i: int, low: int, high: int) -> tuple[_Pi
     return tuple(_Piece("(?:" + "|".join(r) + ")", w, w) for w, r in sorted(buckets.items()))
 
 
+def _needles(node: Node) -> tuple[str, ...]:
+    """Texts one of which every match of ``node`` (star-free) contains, as written.
+
+    A literal needs itself; a group needs one text of each alternate (the longest literal of
+    it, or what a nested group needs), and nothing when some alternate needs nothing.
+    """
+    if isinstance(node, Literal):
+        return (node.text,)
+    if not isinstance(node, Group):
+        return ()
+    found: list[str] = []
+    for alt in node.alternates:
+        best: tuple[str, ...] = ()
+        for child in alt:
+            need = _needles(child)
+            if need and (not best or min(map(len, need)) > min(map(len, best))):
+                best = need
+        if not best:
+            return ()
+        found.extend(best)
+    return tuple(dict.fromkeys(found))
+
+
 class _TooManyAlternatives(Exception):
     pass
 
@@ -176,7 +201,13 @@ def _flatten(nodes: tuple[Node, ...]) -> list[tuple[_Piece | None, ...]]:
             options = [flat for alt in node.alternates for flat in _flatten(alt)]
         else:
             low, high = _widths(nodes, i)
-            piece = _Piece(render_node(nodes, i), low, high, _variants(nodes, i, low, high))
+            piece = _Piece(
+                render_node(nodes, i),
+                low,
+                high,
+                _variants(nodes, i, low, high),
+                _needles(node),
+            )
             options = [(piece,)]
         results = [r + o for r in results for o in options]
         if len(results) > _MAX_ALTERNATIVES:
@@ -193,16 +224,32 @@ class _Segment:
     search: re.Pattern[str]  # the segment alone, to find its leftmost occurrence
     inner: re.Pattern[str]  # ... followed by exactly one more character (see _covers)
     final: re.Pattern[str]  # ... ending the message
+    # Only in segments built for lowered Latin-1 messages (see "narrow messages"): texts one of
+    # which every match contains, found with ``str.find`` before the regex runs, and how far
+    # before such a text a match can start (``high`` minus the shortest text).
+    needles: tuple[str, ...] = ()
+    reach: int = 0
 
     @classmethod
-    def build(cls, pieces: list[_Piece]) -> _Segment:
+    def build(cls, pieces: list[_Piece], flags: int = FLAGS, needles: bool = False) -> _Segment:
         body = "(?:" + "".join(p.regex for p in pieces) + ")"
+        high = sum(p.high for p in pieces)
+        texts: tuple[str, ...] = ()
+        if needles:
+            # The piece whose shortest text is longest: the rarest, so the fewest false hits.
+            for piece in pieces:
+                if piece.needles and (
+                    not texts or min(map(len, piece.needles)) > min(map(len, texts))
+                ):
+                    texts = piece.needles
         return cls(
             sum(p.low for p in pieces),
-            sum(p.high for p in pieces),
-            re.compile(body, FLAGS),
-            re.compile(body + r"(?=.\Z)", FLAGS),
-            re.compile(body + r"\Z", FLAGS),
+            high,
+            re.compile(body, flags),
+            re.compile(body + r"(?=.\Z)", flags),
+            re.compile(body + r"\Z", flags),
+            texts,
+            high - min(map(len, texts), default=0),
         )
 
     @property
@@ -224,6 +271,19 @@ class _Segment:
     def earliest_end_from(self, text: str, pos: int) -> int | None:
         """The smallest end of a match that starts at ``pos`` or later."""
         STEPS.steps += 1
+        if self.needles:
+            # A match starting at s >= pos holds a needle at some q with s <= q <= s + reach,
+            # so no match starts before (first needle at or after pos) - reach: skip there
+            # with str.find (C speed) instead of letting the regex try every position.
+            first = -1
+            for needle in self.needles:
+                # Once one needle is found, the others only matter if they come before it.
+                at = text.find(needle, pos) if first < 0 else text.find(needle, pos, first)
+                if at >= 0:
+                    first = at
+            if first < 0:
+                return None
+            pos = max(pos, first - self.reach)
         found = self.search.search(text, pos)
         if found is None:
             return None
@@ -259,14 +319,78 @@ def _match_segments(segments: tuple[_Segment, ...], text: str) -> bool:
     )
 
 
-def _split(flat: tuple[_Piece | None, ...]) -> tuple[_Segment, ...]:
+def _split(
+    flat: tuple[_Piece | None, ...], flags: int = FLAGS, needles: bool = False
+) -> tuple[_Segment, ...]:
     groups: list[list[_Piece]] = [[]]
     for piece in flat:
         if piece is None:
             groups.append([])
         else:
             groups[-1].append(piece)
-    return tuple(_Segment.build(g) for g in groups)
+    return tuple(_Segment.build(g, flags, needles) for g in groups)
+
+
+# --------------------------------------------------------------------------- narrow messages
+#
+# Long messages are nearly always ASCII, or at least Latin-1 (accented Western European
+# text). Lowered once, such a message can be scanned by regexes compiled WITHOUT
+# re.IGNORECASE (several times faster in the regex engine) and searched for literal texts
+# with ``str.find``. That form of a pattern replaces every literal character by the one
+# lowercase Latin-1 character it matches under re.IGNORECASE, as the regex engine itself says
+# (``_narrow_fold``), so both forms accept exactly the same Latin-1 messages; a character that
+# matches no Latin-1 character becomes one no Latin-1 message holds. ``str.lower`` keeps a
+# Latin-1 text Latin-1 and its length (no character lowers to two), so positions agree.
+
+#: Stands for a pattern character that matches no Latin-1 character (never in such a message).
+_NOT_NARROW = "\u0100"
+_NARROW = [chr(c) for c in range(256)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _narrow_fold(char: str) -> str | None:
+    """The lowercase Latin-1 character ``char`` matches under re.IGNORECASE (``_NOT_NARROW``
+    when it matches none), or None when no single character stands for what it matches."""
+    regex = re.compile(re.escape(char), FLAGS)
+    hits = {c for c in _NARROW if regex.fullmatch(c)}
+    lowered = {c.lower() for c in hits}
+    if not hits:
+        return _NOT_NARROW
+    if len(lowered) != 1:
+        return None
+    (fold,) = lowered
+    if hits != {c for c in _NARROW if c.lower() == fold}:
+        return None
+    return fold
+
+
+def _fold_nodes(nodes: tuple[Node, ...]) -> tuple[Node, ...] | None:
+    """``nodes`` with every literal folded for lowered Latin-1 messages (None: not possible)."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Literal):
+            chars = [_narrow_fold(c) for c in node.text]
+            if any(c is None for c in chars):
+                return None
+            out.append(Literal("".join(c for c in chars if c is not None)))
+        elif isinstance(node, Group):
+            alternates = [_fold_nodes(alt) for alt in node.alternates]
+            if any(alt is None for alt in alternates):
+                return None
+            out.append(Group(tuple(alt for alt in alternates if alt is not None)))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _narrow_alternatives(source: str) -> tuple[tuple[_Segment, ...], ...] | None:
+    """The segments of ``source`` for lowered Latin-1 messages: case-sensitive regexes, and
+    needles for ``str.find``; None when some literal cannot be folded."""
+    folded = _fold_nodes(Parser(source).parse())
+    if folded is None:
+        return None
+    return tuple(_split(flat, re.DOTALL, needles=True) for flat in _flatten(folded))
 
 
 # How many fixed-width alternatives the fast regex may unfold a pattern into.
@@ -368,7 +492,30 @@ class Pattern:
         if self.regex is not None and len(message) <= LONG_MESSAGE:
             STEPS.steps += 1
             return self.regex.fullmatch(message) is not None
+        return self._matches_segments(message, _lowered_narrow(message))
+
+    def _matches_segments(self, message: str, lowered: str | None) -> bool:
+        """The greedy segment matcher; ``lowered`` is the lowered message when it is Latin-1.
+
+        A Latin-1 message is matched in its lowered form by the pattern's narrow segments
+        (case-sensitive regexes, ``str.find`` for their literal texts); any other message by
+        the case-insensitive segments. Both forms accept the same messages.
+        """
+        if lowered is not None:
+            folded = _narrow_alternatives(self.source)
+            if folded is not None:
+                return any(_match_segments(segments, lowered) for segments in folded)
         return any(_match_segments(segments, message) for segments in self._alternatives)
+
+
+def _lowered_narrow(message: str) -> str | None:
+    """The lowered message when all its characters are Latin-1 (see "narrow messages")."""
+    if not message.isascii():  # O(1): CPython knows whether a string is ASCII
+        try:
+            message.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+    return message.lower()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -420,10 +567,11 @@ class PatternSet:
 
     def first_match(self, text: str) -> int | None:
         """Index of the first pattern that matches ``text``, or None when none does."""
-        message = " ".join(text.split())
+        message = " ".join(text.split()) if len(text) <= LONG_MESSAGE else normalise_message(text)
         if len(message) > LONG_MESSAGE:
+            lowered = _lowered_narrow(message)  # once for all the patterns
             for index, pattern in enumerate(self._patterns):
-                if pattern.matches_normalised(message):
+                if pattern._matches_segments(message, lowered):
                     return index
             return None
         for start, matcher in self._runs:

@@ -8,9 +8,11 @@ changed, where routing sent the conversation. Rendering is deterministic text or
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from simulator.clock import format_elapsed
@@ -41,19 +43,75 @@ KIND_VALUES: dict[EntryKind, str] = {kind: kind.value for kind in EntryKind}
 VISIBLE = frozenset({EntryKind.BOT, EntryKind.AGENT})
 
 
+#: The details of an entry that has none, shared by all of them (read-only, so sharing is safe).
+NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
+
+
+class _Shared:
+    """Texts and details that many entries repeat, stored once (a bounded intern table).
+
+    Most entries of a load test's conversations are equal across conversations ('Routing
+    started "Welcome" (pattern ...)', ``{"bot": "Routing"}``), yet each was formatted into a new
+    string and a new dict. Entries keep the first equal value seen instead; the table forgets
+    everything when full, so unique texts (names, numbers) cannot grow it without bound. Only
+    details whose values are all strings are shared (as read-only mappings): ``True`` and ``1``
+    are equal keys, and lists or dicts are not hashable. Sharing equal immutable values changes
+    no output, so transcripts stay byte-identical.
+    """
+
+    __slots__ = ("details", "details_limit", "limit", "texts")
+
+    def __init__(self, limit: int, details_limit: int) -> None:
+        self.limit = limit
+        # Smaller: a details key (a tuple of pairs) costs several times a text's table slot.
+        self.details_limit = details_limit
+        self.texts: dict[str, str] = {}
+        self.details: dict[tuple[tuple[str, Any], ...], Mapping[str, Any]] = {}
+
+    def text(self, text: str) -> str:
+        texts = self.texts
+        found = texts.get(text)
+        if found is not None:
+            return found
+        if len(texts) >= self.limit:
+            texts.clear()
+        texts[text] = text
+        return text
+
+    def mapping(self, details: dict[str, Any]) -> Mapping[str, Any]:
+        for value in details.values():
+            if value.__class__ is not str:
+                return details
+        key = tuple(details.items())
+        table = self.details
+        found = table.get(key)
+        if found is None:
+            if len(table) >= self.details_limit:
+                table.clear()
+            found = table[key] = MappingProxyType(details)
+        return found
+
+
+_SHARED = _Shared(4096, 512)
+
+
 @dataclass(slots=True)
 class Entry:
     """One line of a transcript. Treat it as immutable: the indexes below assume entries never
-    change once added. Not ``frozen``: a frozen dataclass sets each field through
-    ``object.__setattr__``, four times the cost of this plain ``__init__``, and the engine
-    makes three entries per consumer message."""
+    change once added, and entries share ``NO_DETAILS`` and interned texts.
+
+    Slotted, because a conversation holds ten or more entries and a load test holds 100,000
+    conversations (a per-entry ``__dict__`` and an empty dict each were a fifth of a
+    conversation's memory). Not ``frozen``: a frozen dataclass sets each field through
+    ``object.__setattr__``, four times the cost of this plain ``__init__``, and the engine makes
+    three entries per consumer message."""
 
     at: datetime
     elapsed_ms: int
     kind: EntryKind
     actor: str
     text: str
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any]
 
     @property
     def visible(self) -> bool:
@@ -90,7 +148,7 @@ class Entry:
             "kind": self.kind.value,
             "actor": self.actor,
             "text": self.text,
-            "details": self.details,
+            "details": dict(self.details),
         }
 
 
@@ -149,18 +207,35 @@ class Transcript:
     indexes instead of re-reading ``entries`` keeps turn 10,000 as cheap as turn 10. The
     indexes read only the entries added since the last question, so ``add`` (the engine's hot
     path) pays nothing for them. ``entries`` must only grow through ``add``.
+
+    Slotted, and the indexes, rendered lines and search cursors are made on first use: most
+    conversations of a load test are never queried, and those empty containers were ~400
+    bytes of each.
     """
+
+    __slots__ = (
+        "_dialog_searched",
+        "_index",
+        "_last_at",
+        "_last_elapsed",
+        "_rendered",
+        "_searched",
+        "conversation_id",
+        "entries",
+        "start",
+    )
 
     def __init__(self, conversation_id: str, start: datetime) -> None:
         self.conversation_id = conversation_id
         self.start = start
         self.entries: list[Entry] = []
         self._index: _Index | None = None
-        self._rendered: list[str] = []  # rendered lines of entries[: len(_rendered)]
-        self._searched: dict[str, int] = {}  # text -> lines searched so far, -1 once found
-        self._dialog_searched: dict[tuple[str, str], int] = {}
+        self._rendered: list[str] | None = None  # rendered lines of entries[: len(_rendered)]
+        #: text -> lines searched so far, -1 once found
+        self._searched: dict[str, int] | None = None
+        self._dialog_searched: dict[tuple[str, str], int] | None = None
         # The instant of the last entry and its offset: a turn adds several entries at the
-        # same instant, and the offset costs a subtraction, a division and a rounding.
+        # same instant, and they share one int instead of computing and keeping one each.
         self._last_at = start
         self._last_elapsed = 0
 
@@ -170,8 +245,11 @@ class Transcript:
     def append(
         self, at: datetime, kind: EntryKind, actor: str, text: str, details: dict[str, Any]
     ) -> Entry:
-        """``add`` with the details as a dict the entry may keep (None values are dropped):
-        callers that already hold one skip building it again from keywords."""
+        """``add`` with the details as a dict the transcript may keep (None values dropped).
+
+        Equal texts and all-string details are stored once, and no details as the shared
+        ``NO_DETAILS`` (see ``_Shared``).
+        """
         if details and None in details.values():
             details = {k: v for k, v in details.items() if v is not None}
         if at is self._last_at:
@@ -180,7 +258,15 @@ class Transcript:
             elapsed = round((at - self.start).total_seconds() * 1000)
             self._last_at = at
             self._last_elapsed = elapsed
-        entry = Entry(at, elapsed, kind, actor, text, details)
+        shared = _SHARED
+        entry = Entry(
+            at,
+            elapsed,
+            kind,
+            actor,
+            shared.text(text),
+            shared.mapping(details) if details else NO_DETAILS,
+        )
         self.entries.append(entry)
         return entry
 
@@ -240,19 +326,25 @@ class Transcript:
         Same per-query cursor as ``contains_text``: asking again reads only new starts.
         """
         key = (dialog, needle)
-        start = self._dialog_searched.get(key, 0)
+        searched = self._dialog_searched
+        if searched is None:
+            searched = self._dialog_searched = {}
+        start = searched.get(key, 0)
         if start < 0:
             return True
         entries = self._indexed().dialogs.get(dialog, [])
         EXAMINED.entries += len(entries) - start
         found = any(needle in e.text for e in entries[start:])
-        self._dialog_searched[key] = -1 if found else len(entries)
+        searched[key] = -1 if found else len(entries)
         return found
 
     def _lines(self) -> list[str]:
-        for entry in self.entries[len(self._rendered) :]:
-            self._rendered.append(entry.render())
-        return self._rendered
+        rendered = self._rendered
+        if rendered is None:
+            rendered = self._rendered = []
+        for entry in self.entries[len(rendered) :]:
+            rendered.append(entry.render())
+        return rendered
 
     def contains_text(self, text: str) -> bool:
         """Whether the rendered transcript contains ``text``; repeated asks only read new lines.
@@ -264,12 +356,15 @@ class Transcript:
             EXAMINED.entries += len(self.entries)
             return text in self.render()
         lines = self._lines()
-        start = self._searched.get(text, 0)
+        searched = self._searched
+        if searched is None:
+            searched = self._searched = {}
+        start = searched.get(text, 0)
         if start < 0:
             return True
         EXAMINED.entries += len(lines) - start
         found = any(text in line for line in lines[start:])
-        self._searched[text] = -1 if found else len(lines)
+        searched[text] = -1 if found else len(lines)
         return found
 
     def render(self) -> str:

@@ -110,15 +110,42 @@ class BotHost(Protocol):
     def context_operation(self, session: BotSession, op: Any) -> None: ...
 
 
+#: The transfer context of a session whose bot code set none; shared, never modified in place
+#: (``_override_transfer`` replaces it), so sessions need not build one each.
+NO_TRANSFER_OVERRIDE = BotTransferContext()
+
+
 class BotSession:
-    """One bot's state inside one conversation."""
+    """One bot's state inside one conversation.
+
+    Slotted: a load test holds a session per open conversation (100,000 of them), and a
+    per-instance ``__dict__`` was a large share of one.
+    """
+
+    __slots__ = (
+        "api_results",
+        "bot",
+        "button_payload",
+        "coverage",
+        "current_dialog",
+        "current_intent",
+        "custom_fields",
+        "host",
+        "last_consumer_activity",
+        "last_user_message",
+        "pending",
+        "system_lookup",
+        "transfer_override",
+        "trigger_next_message",
+        "variables",
+    )
 
     def __init__(self, bot: CompiledBot, host: BotHost) -> None:
         self.bot = bot
         self.host = host
         self.variables: dict[str, str] = {}
         self.pending: Pending | None = None
-        self.transfer_override = BotTransferContext()
+        self.transfer_override = NO_TRANSFER_OVERRIDE
         self.current_dialog: str | None = None
         self.current_intent: str | None = None
         self.last_user_message = ""
@@ -270,7 +297,7 @@ class BotSession:
         """Forget everything (stuck-conversation reset, S1; an expired session, B10)."""
         self.variables.clear()
         self.pending = None
-        self.transfer_override = BotTransferContext()
+        self.transfer_override = NO_TRANSFER_OVERRIDE
         self.current_dialog = None
         self.current_intent = None
         self.api_results.clear()

@@ -40,7 +40,7 @@ class AgentsMixin(CloudCore):
             if conv.offered_to != agent.id or not conv.is_open:
                 return
             conv.offered_to = None
-            conv.declined_by.add(agent.id)
+            conv.declined_by |= {agent.id}
             skill = conv.skill_id or ""
             self.log(
                 conv,

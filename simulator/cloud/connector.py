@@ -109,7 +109,7 @@ class ConnectorMixin(CloudCore):
             # Chat: no joining window, the message reaches the bot at once (C1).
             self.deliver_to_bot(conv, bot, text)
             return
-        conv.join_buffer.append(text)
+        conv.join_buffer += (text,)
         if conv.join_timer is None:
             settings = DEFAULT_SETTINGS if connector is None else connector.settings
             # Messages within the joining window reach the bot as one (C1 messageDelay).
@@ -121,7 +121,7 @@ class ConnectorMixin(CloudCore):
 
     def _flush_join(self, conv: Conversation, bot: str) -> None:
         conv.join_timer = None
-        parts, conv.join_buffer = conv.join_buffer, []
+        parts, conv.join_buffer = conv.join_buffer, ()
         if not parts or conv.bot != bot or not conv.is_open:
             return
         text = " ".join(parts)
@@ -213,8 +213,8 @@ class ConnectorMixin(CloudCore):
             conv.stuck_timer = None
         conv.stuck_resends = 0
         conv.awaiting_bot_answer = None
-        if conv.stuck_reset:
-            conv.stuck_reset.discard(bot)
+        if bot in conv.stuck_reset:
+            conv.stuck_reset -= {bot}
 
     def _watch_stuck(self, conv: Conversation, bot: str, text: str, resend: bool) -> None:
         """The bot did not answer: check again after retryMessageInterval (S1)."""
@@ -265,7 +265,7 @@ class ConnectorMixin(CloudCore):
                 note="stuck conversation",
                 response=False,
             )
-            conv.stuck_reset.add(bot)
+            conv.stuck_reset |= {bot}
             if escalate:
                 self.log(
                     conv,
@@ -277,7 +277,8 @@ class ConnectorMixin(CloudCore):
             return
         if not escalate:
             return
-        conv.stuck_reset.discard(bot)
+        if bot in conv.stuck_reset:
+            conv.stuck_reset -= {bot}
         skill = settings.escalation_skill_id_on_stuck_conversation
         if skill is None:
             self.escalation_failed(

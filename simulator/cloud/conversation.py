@@ -2,6 +2,12 @@
 
 It owns its transcript and one ``BotSession`` per bot that has served it, which is how bots keep
 separate contexts (T8): a receiver bot gets its own session, never the sender's variables.
+
+A load test keeps 100,000 conversations open in one process, so the records here are slotted
+(no per-instance ``__dict__``) and the sets that are nearly always empty are immutable
+``frozenset``s, replaced on change: every conversation shares the one empty ``frozenset()``
+instead of owning two empty ``set`` objects of 216 bytes each (the message joining buffer is a
+tuple for the same reason).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     """Who holds the conversation: a bot (through its connector) or a human agent."""
 
@@ -34,7 +40,7 @@ class Participant:
         return f'{self.kind} "{self.name}"'
 
 
-@dataclass
+@dataclass(slots=True)
 class PendingEscalation:
     bot: str
     skill_id: str
@@ -43,7 +49,7 @@ class PendingEscalation:
     to_fallback_skill: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Conversation:
     id: str
     channel: Channel
@@ -63,20 +69,23 @@ class Conversation:
     transfer_count: int = 0
     outbox_free_at: dict[str, datetime] = field(default_factory=dict)
     greeting_timer: ScheduledEvent | None = None
-    join_buffer: list[str] = field(default_factory=list)
+    #: Consumer messages inside the joining window (C1); a tuple, so an empty one is shared.
+    join_buffer: tuple[str, ...] = ()
     join_timer: ScheduledEvent | None = None
     stuck_timer: ScheduledEvent | None = None
     stuck_resends: int = 0
     awaiting_bot_answer: str | None = None
     #: Bots whose context Step 2 reset and that have not answered since (S1 Step 3 next).
-    stuck_reset: set[str] = field(default_factory=set)
+    #: Immutable and shared while empty (see the module docstring): replace it to change it.
+    stuck_reset: frozenset[str] = frozenset()
     #: Per bot: when it received the last consumer message it answered (C1 maxConsumerMessageDelay).
     last_answered_at: dict[str, datetime] = field(default_factory=dict)
     #: The general no-response timer of messaging connectors (F4 fallbackEscalationTime).
     response_timer: ScheduledEvent | None = None
     auto_close_timer: ScheduledEvent | None = None
     pending_context: Any = None
-    declined_by: set[str] = field(default_factory=set)
+    #: Agents who declined the offer (F5); immutable and shared while empty, like stuck_reset.
+    declined_by: frozenset[str] = frozenset()
     offer_timer: ScheduledEvent | None = None
     #: A text-only channel (SMS): rich content is delivered as its text version (R2).
     text_only: bool = False

@@ -15,7 +15,12 @@ from simulator.transcript import KIND_VALUES, EntryKind
 
 
 class Host:
-    """The ``BotHost`` a bot session sees: its conversation, seen through the cloud."""
+    """The ``BotHost`` a bot session sees: its conversation, seen through the cloud.
+
+    One per bot session, so one per open conversation at least: slotted to stay small.
+    """
+
+    __slots__ = ("channel", "clock", "cloud", "conv", "conversation_id", "coverage")
 
     def __init__(self, cloud: CloudCore, conversation: Conversation) -> None:
         self.cloud = cloud

@@ -59,7 +59,7 @@ class RoutingMixin(CloudCore):
             if timer is not None:
                 timer.cancel()
         conv.greeting_timer = conv.join_timer = conv.stuck_timer = conv.response_timer = None
-        conv.join_buffer = []
+        conv.join_buffer = ()
         if conv.queued_at is not None and conv.skill_id in self.queues:
             queue = self.queues[conv.skill_id]
             if conv.id in queue:

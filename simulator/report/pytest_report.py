@@ -22,13 +22,19 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from simulator.coverage import Coverage
 from simulator.pytest_plugin.keys import SIM_KEY
-from simulator.report.html import ConversationResult, ScenarioResult, StepResult, render_report
+
+if TYPE_CHECKING:
+    from simulator.report.html import ScenarioResult, StepResult
+
+# The HTML side (``simulator.report.html``: result dataclasses and the renderer) is imported
+# inside the functions that build results: the main plugin imports this module at every
+# start-up to add ``--sim-report``, and a run without that option never needs the renderer.
 
 OPTION = "--sim-report"
 PLUGIN_NAME = "cb-simulator-html-report"
@@ -128,6 +134,8 @@ def _exception_message(error: BaseException) -> str:
 
 
 def _step_result(step: Any) -> StepResult:
+    from simulator.report.html import StepResult
+
     datatable = getattr(step, "datatable", None)
     rows: list[list[str]] | None = None
     if datatable is not None:
@@ -158,6 +166,8 @@ def _example_of(item: pytest.Item) -> dict[str, str]:
 def _new_result(item: pytest.Item, feature: Any, scenario: Any) -> ScenarioResult:
     tags = {str(t) for t in getattr(feature, "tags", set()) or set()}
     tags |= {str(t) for t in getattr(scenario, "tags", set()) or set()}
+    from simulator.report.html import ScenarioResult
+
     return ScenarioResult(
         feature=str(getattr(feature, "name", "")),
         name=str(getattr(scenario, "name", item.name)),
@@ -342,6 +352,8 @@ class HtmlReportPlugin:
             result = state.result
             simulator = item.stash.get(SIM_KEY, None)
             if simulator is not None:
+                from simulator.report.html import ConversationResult
+
                 result.seed = int(simulator.seed)
                 result.conversations = [
                     ConversationResult.from_conversation(c) for c in simulator.conversations
@@ -371,6 +383,8 @@ class HtmlReportPlugin:
             report.user_properties = kept  # junitxml and others need not carry it
 
     def results(self) -> list[ScenarioResult]:
+        from simulator.report.html import ScenarioResult
+
         results = []
         for record in self.records.values():
             if record.payload is None:
@@ -398,6 +412,8 @@ class HtmlReportPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
+        from simulator.report.html import render_report
+
         html = render_report(
             self.results(), _session_seed(self.config), coverage=_run_coverage(self.config)
         )

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from simulator.bots.runtime import ApiRequest
-from simulator.cb_export import load_export
 from simulator.cloud.hooks import RequestStub
 from simulator.errors import ExpectationFailed, StepError, UnknownNameError
 from simulator.simulator import Simulator
@@ -35,6 +34,8 @@ def bot_from_export(sim: Simulator, path: str, name: str | None = None) -> None:
     """Add the bot of a Conversation Builder export file (File > Export) to the tenant, renamed
     if a name is given. Relative paths start at the feature file's folder, then the project
     root. It joins any bots defined in the feature file."""
+    from simulator.cb_export import load_export  # only when a step reads an export
+
     bot = load_export(sim.resolve(path))
     if name is not None:
         bot.name = name

@@ -6,7 +6,6 @@ file's way to do what a tenant's ``bots: [{export: ..., intents: ...}]`` does.
 
 from __future__ import annotations
 
-from simulator.cb_export import load_export
 from simulator.simulator import Simulator
 from simulator.steps.registry import REGISTRY
 from simulator.tenant.export_intents import attach_intents, resolve
@@ -27,6 +26,8 @@ def bot_from_export_with_intents(sim: Simulator, path: str, intents: str) -> Non
     YAML mapping of intent name to phrases), so intent-started dialogs run through the NLU
     without pinned scores. Intent names the export does not use are an error naming the file,
     the line and the nearest valid names."""
+    from simulator.cb_export import load_export  # only when a step reads an export
+
     bot = load_export(sim.resolve(path))
     target = sim.resolve(intents)
     attach_intents(bot, resolve(target.name, target.parent, tenant=None, line=None))

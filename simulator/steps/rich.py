@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.cb_export import load_export
 from simulator.errors import (
     ChoiceNotOfferedError,
     CorpusUnavailable,
@@ -105,6 +104,8 @@ def corpus_export(sim: Simulator, name: str) -> None:
     if not path.is_file():
         known = sorted(p.name for p in folder.glob("*.json"))
         raise StepError(f'no export "{name}" in {folder}: {did_you_mean(name, known)}')
+    from simulator.cb_export import load_export  # only when a step reads an export
+
     sim.add_inline_bot(load_export(path).model_dump(mode="json", exclude_none=True))
 
 

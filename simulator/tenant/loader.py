@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.cb_export import load_export
 from simulator.errors import FixtureError, did_you_mean
 from simulator.tenant import export_intents
 from simulator.tenant.files import MAX_FILE_BYTES, read_text, sibling_names
@@ -195,6 +194,10 @@ def _big_export(path: Path) -> bool:
 def _export_as_tenant(path: Path, origins: dict[tuple[str, str], Origin]) -> Tenant:
     """An export given as a tenant: a tenant of that one bot (no skills, no connector;
     conversations start with the bot by name)."""
+    # Imported here: the export importer (and writer) is only needed by tenants that name an
+    # export, and importing it costs every other run start-up time and memory.
+    from simulator.cb_export import load_export
+
     bot = load_export(path)
     origins.setdefault(("bot", bot.name), Origin(str(path), None))
     return Tenant(name=bot.name, bots=[bot])
@@ -312,6 +315,10 @@ def _resolve_exports(loaded: LoadedTenant) -> None:
                     line=origin.line if origin else None,
                     field="bots.export",
                 )
+            # Imported here: most tenants have no export, and the importer (a module per
+            # interaction family) is a large share of the engine's start-up.
+            from simulator.cb_export import load_export
+
             bot = load_export(target)
             if entry.name:
                 bot.name = entry.name

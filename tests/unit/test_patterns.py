@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import pickle
 import re
+import sys
+import unittest.mock
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import simulator.patterns as patterns_module
+from simulator.pattern_errors import WHITESPACE
+from simulator.pattern_parser import to_regex_source
 from simulator.patterns import (
     STEPS,
     Pattern,
@@ -18,6 +25,7 @@ from simulator.patterns import (
     PatternSyntaxError,
     compile_pattern,
     compile_regex,
+    normalise_message,
 )
 
 
@@ -544,3 +552,93 @@ def test_compile_regex_errors_carry_position_and_message(
         f'malformed regular expression "{source}": {reason} at column {position + 1}'
     )
     assert isinstance(error.__cause__, re.error)
+
+
+# --------------------------------------------------------------------------- long messages
+#
+# Messages longer than ``LONG_MESSAGE`` skip the fused regex and go through the greedy
+# segment matcher; a Latin-1 message is matched in its lowered form by case-sensitive regexes
+# and ``str.find`` (the pattern's literals folded by what re.IGNORECASE matches). Lowering
+# ``LONG_MESSAGE`` sends every message down that path, so these tests compare it with the
+# reference matcher and with the backtracking regex (``to_regex_source``, the semantics),
+# including pattern characters whose IGNORECASE matches are not their ``lower()``.
+
+
+@contextlib.contextmanager
+def _segment_matcher_only() -> Iterator[None]:
+    with unittest.mock.patch.object(patterns_module, "LONG_MESSAGE", -1):
+        yield
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TREES, st.lists(st.sampled_from(["a", "b", "A", "B", " ", "\t"]), max_size=7).map("".join))
+@example(("seq", ("*a*", "b", "*")), "ab a")
+@example(("seq", ("*a*", " b", " * ")), "a b a b")
+@example(("seq", ("*", "ab", "*a*")), "bab ab a")
+def test_segment_matcher_agrees_with_reference_semantics(tree: _Tree, text: str) -> None:
+    source = _source(tree)
+    if not source.strip():
+        return
+    expected = any(_reference_match(flat, text) for flat in _expand(tree))
+    with _segment_matcher_only():
+        assert compile_pattern(source).matches(text) is expected
+        assert PatternSet([compile_pattern(source)]).first_match(text) == (0 if expected else None)
+
+
+# Literal characters whose re.IGNORECASE matches differ from str.lower(): the long s, the
+# Kelvin sign and the Turkish dotless and dotted I match ASCII "s", "k" and "i"; the Angstrom
+# sign, capital Y with diaeresis, capital sharp s and Greek mu match the Latin-1 "\xe5",
+# "\xff", "\xdf" and micro sign "\xb5"; the sigmas match nothing in Latin-1. Messages mix
+# ASCII, Latin-1 and wider characters, so each form of the matcher is compared.
+_CASE_CHARS = ["s", "S", "k", "K", "i", "I", "\u017f", "\u212a", "\u0131", "\u0130", "\xdf"]
+_CASE_CHARS += ["\u03c3", "\u03c2", "\u03a3", "\xb5", "\u03bc", ".", "\xe4", "\xc4"]
+_CASE_CHARS += ["\u212b", "\xe5", "\u0178", "\xff", "\u1e9e"]
+_CASE_ATOMS = [*_CASE_CHARS, " ", "*", "(s|k)", "(|\u017f)", "(\u212a |i)", "(s*|\u0130)"]
+_CASE_TEXT = ["s", "S", "k", "K", "i", "I", " ", "x", "\u017f", "\u212a", "\u0130", "\u03c2"]
+_CASE_TEXT += ["\xe4", "\xc4", "\xdf", "\xb5", "\xe5", "\xc5", "\xff", "\u03bc", "\xa0"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CASE_ATOMS), min_size=1, max_size=6).map("".join),
+    st.lists(st.sampled_from(_CASE_TEXT), max_size=8).map("".join),
+)
+@example("\u017f*K", "s xk")
+@example("*\u212a", "xk")
+@example("(s|k)*\u0130", "s i")
+@example("\u212b*\u1e9e", "\xc5 x\xdf")
+@example("*\u03bc", "x\xb5")
+def test_case_folding_of_long_messages_agrees_with_the_regex(source: str, text: str) -> None:
+    if not source.strip():
+        return
+    reference = re.compile(to_regex_source(source), re.IGNORECASE | re.DOTALL)
+    expected = reference.fullmatch(normalise_message(text)) is not None
+    with _segment_matcher_only():
+        assert compile_pattern(source).matches(text) is expected, (source, text)
+
+
+@pytest.mark.parametrize("word", ["want", "w\xe4nt", "w\u0101nt"])  # ASCII, Latin-1, wider
+def test_one_megabyte_message_matches_through_the_segment_matcher(word: str) -> None:
+    body = (f"i {word} " * 150_000).strip()
+    pattern = compile_pattern("*(i|me)*(want|need)*(with|to)*(agent|human)*")
+    before = STEPS.steps
+    assert not pattern.matches(body)
+    assert pattern.matches(body + " so I need to talk to a HUMAN please")
+    assert STEPS.steps - before <= 12
+    assert compile_pattern("* (agent|human)").matches(body + "\tHuman ")
+    assert not compile_pattern("* (agent|human)").matches(body + " superhuman")
+
+
+_SPACES = st.sampled_from([" ", "  ", "\t", "\n", "\xa0", "\u3000", "\u2028", "a", "bc", "\xe9"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SPACES, min_size=1, max_size=30).map("".join))
+def test_long_texts_are_normalised_like_split_and_join(chunk: str) -> None:
+    text = chunk * (5000 // len(chunk) + 1)  # past the length where replace passes take over
+    assert normalise_message(text) == " ".join(text.split())
+
+
+def test_whitespace_constant_lists_every_split_character() -> None:
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert every.replace(" ", "") == WHITESPACE
