@@ -8,6 +8,10 @@ Messages are a fixed mix: 40% pattern hits, 40% intent hits, 20% fallbacks (text
 starter of any bot). Conversations are reused (round robin over ``--conversations``). Each
 ``sim.say`` runs the message to completion (the bot's reply is delivered in virtual time).
 
+Each case is measured twice: as a suite runs (the routing answers for a text are remembered per
+compiled world, and the mix repeats its texts), and with those memos off, which is the cost of a
+text the engine has never seen. The target counts as met only when both reach it.
+
 Rates are computed from the process's CPU time (time.process_time), which on a shared machine is
 much steadier than wall time; on an idle core the two agree.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import importlib
 import io
 import pstats
 import sys
@@ -42,6 +47,8 @@ from simulator.simulator import Simulator
 from simulator.timefreeze import frozen_at
 
 TARGET = 50_000.0
+#: Modules whose per-text memos ``_memos_off`` disables (each reads ``_MEMO_TEXT`` per call).
+MEMO_MODULES = ("simulator.pattern_index", "simulator.group_index", "simulator.nlu")
 MIX = ("pattern", "intent", "pattern", "intent", "fallback")  # 40/40/20
 
 
@@ -71,9 +78,11 @@ def _messages_group(all_samples: list[dict[str, list[str]]], n: int) -> list[str
     return out
 
 
-def _setup(tenant_yaml: str, first_bot: str, n_convs: int) -> tuple[Simulator, list[object]]:
+def _setup(
+    tenant_yaml: str, first_bot: str, n_convs: int, name: str = "<inline>"
+) -> tuple[Simulator, list[object]]:
     sim = Simulator(base_dir=ROOT)
-    sim.load_text(tenant_yaml)
+    sim.load_text(tenant_yaml, name=name)
     convs = [sim.open_conversation(bot=first_bot) for _ in range(n_convs)]
     return sim, convs
 
@@ -86,6 +95,23 @@ def _drive(sim: Simulator, convs: list, messages: list[str]) -> float:
         sim.current = convs[i % n_convs]
         say(text)
     return cpu_time() - start
+
+
+@contextlib.contextmanager
+def _memos_off() -> Iterator[None]:
+    """Routing answers are remembered per message text (starter index, group index, NLU
+    scores and prepared texts: pure functions of the text, shared by the scenarios of a cached
+    world). The benchmark cycles through a few hundred texts, so with the memos it mostly
+    measures memo hits; this switch measures the path of a text never seen before."""
+    modules = [importlib.import_module(m) for m in MEMO_MODULES]
+    saved = [m._MEMO_TEXT for m in modules]  # type: ignore[attr-defined]
+    for m in modules:
+        m._MEMO_TEXT = -1  # type: ignore[attr-defined]  # no text is short enough to keep
+    try:
+        yield
+    finally:
+        for m, value in zip(modules, saved, strict=True):
+            m._MEMO_TEXT = value  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
@@ -105,10 +131,15 @@ def measure(
     *,
     freezegun: bool = False,
     profile: bool = False,
+    memos: bool = True,
 ) -> tuple[float, str | None]:
     """Return (messages per second, profile text or None)."""
-    sim, convs = _setup(tenant_yaml, first_bot, n_convs)
-    with _maybe_frozen(sim, freezegun):
+    # Without memos: a world of its own (a cached world's memos may already hold the texts).
+    name = "<inline>" if memos else "<inline, memos off>"
+    sim, convs = _setup(tenant_yaml, first_bot, n_convs, name)
+    with _maybe_frozen(sim, freezegun), contextlib.ExitStack() as stack:
+        if not memos:
+            stack.enter_context(_memos_off())
         _drive(sim, convs, messages[: min(500, len(messages))])  # warm caches
         if profile:
             prof = cProfile.Profile()
@@ -125,13 +156,14 @@ def matching_cost(tenant_yaml: str, bot_name: str, messages: list[str]) -> float
     then NLU scoring of what no pattern took. The engine does this for every message, so it
     is the part of the per-message cost that the rest of the engine cannot remove."""
     sim = Simulator(base_dir=ROOT)
-    sim.load_text(tenant_yaml)
+    sim.load_text(tenant_yaml, name="<inline, matching alone>")
     bot = sim.platform.world.bots[bot_name]
-    start = cpu_time()
-    for text in messages:
-        if bot.match_pattern(text) is None:
-            bot.intent_model.score(text)
-    return (cpu_time() - start) / len(messages)
+    with _memos_off():  # a remembered answer would measure the memo, not the matching
+        start = cpu_time()
+        for text in messages:
+            if bot.match_pattern(text) is None:
+                bot.intent_model.score(text)
+        return (cpu_time() - start) / len(messages)
 
 
 def _hotspots(prof: cProfile.Profile, limit: int = 15) -> str:
@@ -212,8 +244,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
                 f"; with freezegun following the clock (as under the plugin): {rate_fg:,.0f} msg/s"
             )
             details["msg_per_s_freezegun"] = round(rate_fg)
+        rate_cold, _ = measure(tenant_yaml, "Bot0", messages, args.conversations, memos=False)
+        line += (
+            f"; every text new to the routing memos (memos off): {rate_cold:,.0f} msg/s"
+            f" ({1e6 / rate_cold:.1f} us/msg)"
+        )
+        details["msg_per_s_memos_off"] = round(rate_cold)
         print(line, flush=True)
-        met = rate >= TARGET
+        # Met only when a text never seen before is routed fast enough too: a memo hit alone
+        # is not the group-level index the target asks for.
+        met = rate >= TARGET and rate_cold >= TARGET
         if not met or args.profile:
             n_prof = min(len(messages), 5000)
             _, text = measure(
@@ -223,6 +263,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
         measured = f"{rate:,.0f} msg/s"
         if args.freezegun:
             measured += f" ({details['msg_per_s_freezegun']:,} with freezegun)"
+        measured += f"; texts never seen (memos off): {rate_cold:,.0f} msg/s"
         results.append(
             Result(f"Engine throughput: {label}", measured, ">= 50,000 msg/s", met, details)
         )

@@ -94,7 +94,7 @@ class MatchLevel(IntEnum):
     @property
     def label(self) -> str:
         """The spelling Conversation Builder shows, e.g. "FAIR PLUS"."""
-        return self.name.replace("_", " ")
+        return _LABELS[self]
 
     @classmethod
     def from_label(cls, text: str) -> MatchLevel:
@@ -106,6 +106,10 @@ class MatchLevel(IntEnum):
         valid = ", ".join(level.label for level in sorted(cls, reverse=True))
         raise ValueError(f"unknown match level {text!r}; expected one of: {valid}")
 
+
+#: Labels by level value: transcripts name a level on every intent match, and an enum's
+#: ``name`` is a descriptor call each time.
+_LABELS = tuple(level.name.replace("_", " ") for level in MatchLevel)
 
 _THRESHOLDS: dict[NluEngine, tuple[tuple[MatchLevel, float], ...]] = {
     NluEngine.LIVEPERSON: (
@@ -247,9 +251,15 @@ def _trigrams(normalised: str) -> set[str]:
 
 
 _WEAK_TOKENS = frozenset(map(_stem, _WEAK_WORDS))
+#: Up to this many postings in all, counting shared tokens with a Python loop costs less
+#: than building a ``Counter`` (whose constructor alone costs about as much as 15 steps).
+_SHORT_POSTINGS = 16
+#: How many texts each model remembers the scores of, and the longest text remembered (a
+#: long message is rare and would pin its size in memory).
+_MEMO_SIZE = 1024
+_MEMO_TEXT = 1024
 
 
-@functools.lru_cache(maxsize=1024)
 def _prepare(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
     """Normalised text, content tokens and trigrams of a message.
 
@@ -257,10 +267,20 @@ def _prepare(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
     once per bot is most of the cost of group routing. Pure, so the memo is safe to share.
     An entry is ~1.4 KB (the trigram set): 4,096 of them were 6 MB of a 10,000-conversation
     load test; 1,024 still hold the texts of a 15-bot group benchmark (754 distinct texts,
-    cycled, which an LRU smaller than the cycle would miss every time).
+    cycled, which an LRU smaller than the cycle would miss every time). Texts longer than
+    ``_MEMO_TEXT`` are prepared each time rather than kept in memory.
     """
+    if len(text) > _MEMO_TEXT:
+        return _prepare_text(text)
+    return _prepared(text)
+
+
+def _prepare_text(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
     norm = normalise_text(text)
     return norm, _content_tokens(norm), frozenset(_trigrams(norm))
+
+
+_prepared = functools.lru_cache(maxsize=1024)(_prepare_text)
 
 
 # --------------------------------------------------------------------------- the model
@@ -280,7 +300,10 @@ class IntentModel:
         "_bounds",
         "_engine",
         "_exact",
+        "_gram_bits",
+        "_gram_keys",
         "_intents",
+        "_memo",
         "_names",
         "_phrases",
         "_postings",
@@ -300,8 +323,11 @@ class IntentModel:
         exact: dict[str, list[int]] = {}
         postings: dict[str, list[int]] = {}
         weak_postings: dict[str, list[int]] = {}
-        # Per phrase: (intent id, TOKEN_WEIGHT / sqrt(|tokens|), trigrams, |trigrams|).
-        phrases: list[tuple[int, float, frozenset[str], int]] = []
+        # Per phrase: (intent id, TOKEN_WEIGHT / sqrt(|tokens|), trigram bits, |trigrams|).
+        phrases: list[tuple[int, float, int, int]] = []
+        # Every trigram of the phrases gets one bit, so a phrase's trigrams are one int and
+        # the trigrams it shares with a message cost an AND and a bit count, not a set.
+        gram_bits: dict[str, int] = {}
         for intent_id, name in enumerate(self._names):
             training = intents[name]
             if isinstance(training, str):
@@ -320,9 +346,16 @@ class IntentModel:
                 tokens = _content_tokens(norm)
                 anchors = tokens - _WEAK_TOKENS or tokens
                 phrase_id = len(phrases)
-                grams = frozenset(_trigrams(norm))
+                grams = sorted(_trigrams(norm))
+                for gram in grams:
+                    gram_bits.setdefault(gram, 1 << len(gram_bits))
                 phrases.append(
-                    (intent_id, TOKEN_WEIGHT / math.sqrt(len(tokens)), grams, len(grams))
+                    (
+                        intent_id,
+                        TOKEN_WEIGHT / math.sqrt(len(tokens)),
+                        sum(gram_bits[gram] for gram in grams),
+                        len(grams),
+                    )
                 )
                 for token in sorted(tokens):
                     index = postings if token in anchors else weak_postings
@@ -331,6 +364,9 @@ class IntentModel:
         self._postings = {key: tuple(ids) for key, ids in postings.items()}
         self._weak_postings = {key: tuple(ids) for key, ids in weak_postings.items()}
         self._phrases = tuple(phrases)
+        self._gram_bits = gram_bits
+        self._gram_keys = frozenset(gram_bits)
+        self._memo = functools.lru_cache(maxsize=_MEMO_SIZE)(self._ranked)
 
     @property
     def engine(self) -> NluEngine:
@@ -352,27 +388,34 @@ class IntentModel:
             return {}
         best: dict[int, float] = dict.fromkeys(self._exact.get(norm, ()), 1.0)
         postings = self._postings
-        if tokens.isdisjoint(postings):
+        lists = [postings[t] for t in tokens if t in postings]
+        if not lists:
             # Most messages share no word with most bots of a group: skip the counting.
             return best
-        # Counter's C counting loop is several times faster than a Python dict.get loop.
-        shared = Counter(chain.from_iterable([postings.get(t, ()) for t in tokens]))
-        if not shared:
-            return best
         weak_tokens = tokens & _WEAK_TOKENS
+        shared: dict[int, int] = dict.fromkeys(lists[0], 1)
+        if len(lists) > 1:
+            if sum(map(len, lists)) > _SHORT_POSTINGS:
+                # Counter's C counting loop beats a Python loop on long postings.
+                shared = Counter(chain.from_iterable(lists))
+            else:
+                get = shared.get
+                for posting in lists[1:]:
+                    for p in posting:
+                        shared[p] = get(p, 0) + 1
         if weak_tokens:
             weak = self._weak_postings
-            shared.update(
-                p
-                for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens])
-                if p in shared
-            )
+            for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens]):
+                if p in shared:
+                    shared[p] += 1
         message_size = len(message_trigrams)
         message_scale = 1.0 / math.sqrt(len(tokens))
+        bits = self._gram_bits
+        message_bits = sum(map(bits.__getitem__, message_trigrams & self._gram_keys))
         phrases = self._phrases
         for phrase_id, count in shared.items():
             intent_id, phrase_scale, grams, grams_size = phrases[phrase_id]
-            common = len(message_trigrams & grams)
+            common = (message_bits & grams).bit_count()
             similarity = count * message_scale * phrase_scale + TRIGRAM_WEIGHT * common / (
                 message_size + grams_size - common
             )
@@ -384,16 +427,34 @@ class IntentModel:
         return IntentScore(intent, value, _level(value, self._bounds))
 
     def score(self, text: str) -> list[IntentScore]:
-        """Every intent scoring above 0, best first, ties broken by intent name."""
+        """Every intent scoring above 0, best first, ties broken by intent name.
+
+        Remembered per text (up to ``_MEMO_SIZE`` texts of up to ``_MEMO_TEXT`` characters):
+        a suite says the same few sentences in scenario after scenario, the model is shared
+        by all of them (the compiled world is cached per tenant file), and the scores are a
+        pure function of the text, so a remembered answer is the answer.
+        """
+        if len(text) > _MEMO_TEXT:
+            return list(self._ranked(text))
+        return list(self._memo(text))
+
+    def _ranked(self, text: str) -> tuple[IntentScore, ...]:
         names = self._names
-        # Rounded before sorting so the order agrees with the scores callers see.
-        ranked = sorted((-round(raw, 4), names[i]) for i, raw in self._raw_scores(text).items())
         bounds = self._bounds
-        return [
+        scores = self._raw_scores(text)
+        if len(scores) == 1:  # the usual hit: nothing to rank
+            ((intent_id, raw),) = scores.items()
+            value = round(raw, 4)
+            if value > 0.0:
+                return (IntentScore(names[intent_id], value, _LEVELS[bisect_right(bounds, value)]),)
+            return ()
+        # Rounded before sorting so the order agrees with the scores callers see.
+        ranked = sorted((-round(raw, 4), names[i]) for i, raw in scores.items())
+        return tuple(
             IntentScore(name, -negated, _LEVELS[bisect_right(bounds, -negated)])
             for negated, name in ranked
             if negated < 0.0
-        ]
+        )
 
     def best(self, text: str) -> IntentScore | None:
         """The top intent, or None when nothing scores above 0."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from simulator.errors import FixtureError, PatternError, did_you_mean
 from simulator.nlu import IntentModel
+from simulator.pattern_index import StarterIndex
 from simulator.patterns import PatternSet, PatternSyntaxError, compile_pattern, compile_regex
 from simulator.tenant.schema import (
     BLANK_MESSAGE,
@@ -164,7 +165,7 @@ class CompiledBot:
                     )
                 self.intent_dialogs.setdefault(starter.intent, compiled)
         self.starters = starters
-        self.starter_set = PatternSet([compile_pattern(s.source) for s in starters])
+        self.starter_set = StarterIndex([compile_pattern(s.source) for s in starters])
         self.intent_model = IntentModel(
             {i.name: i.phrases for i in bot.intents if i.name in self.intent_dialogs},
             bot.nlu_engine,

@@ -375,3 +375,48 @@ def test_training_phrase_always_scores_one(phrases: list[str], noise: str) -> No
         if normalise_text(phrase):
             scores = {s.intent: s.score for s in m.score(phrase)}
             assert scores["target"] == 1.0
+
+
+def _reference_scores(intents: dict[str, list[str]], text: str) -> dict[str, float]:
+    """The module docstring's formula, computed with plain sets over every phrase."""
+    from simulator.nlu import _WEAK_TOKENS, _content_tokens, _trigrams
+
+    norm = normalise_text(text)
+    if not norm:
+        return {}
+    tokens = _content_tokens(norm)
+    grams = _trigrams(norm)
+    best: dict[str, float] = {}
+    for intent, phrases in intents.items():
+        for phrase in phrases:
+            p_norm = normalise_text(phrase)
+            if not p_norm:
+                continue
+            if p_norm == norm:
+                best[intent] = 1.0
+                continue
+            p_tokens = _content_tokens(p_norm)
+            if not tokens & (p_tokens - _WEAK_TOKENS or p_tokens):
+                continue  # not a candidate: shares no anchor token
+            p_grams = _trigrams(p_norm)
+            common = len(grams & p_grams)
+            similarity = len(tokens & p_tokens) * (1.0 / math.sqrt(len(tokens))) * (
+                0.7 / math.sqrt(len(p_tokens))
+            ) + 0.3 * common / (len(grams) + len(p_grams) - common)
+            best[intent] = max(best.get(intent, 0.0), similarity)
+    return {i: round(v, 4) for i, v in best.items() if round(v, 4) > 0.0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TEXT, min_size=1, max_size=3), min_size=1, max_size=4), _TEXT)
+def test_indexed_scorer_agrees_with_the_documented_formula(
+    phrases: list[list[str]], text: str
+) -> None:
+    # The model scores only candidate phrases, through postings and trigram bit masks; the
+    # reference scores every phrase with sets. Same numbers for every intent.
+    intents = {f"intent{k}": p for k, p in enumerate(phrases)}
+    scores = {s.intent: s.score for s in IntentModel(intents).score(text)}
+    assert scores == _reference_scores(intents, text)
+    assert _reference_scores(INTENTS, text) == {
+        s.intent: s.score for s in IntentModel(INTENTS).score(text)
+    }
