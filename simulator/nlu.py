@@ -260,27 +260,45 @@ _MEMO_SIZE = 1024
 _MEMO_TEXT = 1024
 
 
-def _prepare(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
-    """Normalised text, content tokens and trigrams of a message.
+def _prepare(text: str) -> tuple[str, frozenset[str]]:
+    """Normalised text and content tokens of a message.
 
     A message is scored against every bot of a group; preparing it once per text instead of
     once per bot is most of the cost of group routing. Pure, so the memo is safe to share.
-    An entry is ~1.4 KB (the trigram set): 4,096 of them were 6 MB of a 10,000-conversation
-    load test; 1,024 still hold the texts of a 15-bot group benchmark (754 distinct texts,
-    cycled, which an LRU smaller than the cycle would miss every time). Texts longer than
-    ``_MEMO_TEXT`` are prepared each time rather than kept in memory.
+    The trigrams are not part of it (see ``_message_grams``): most models a message meets
+    share no token with it and never need them, so a text never seen before does not pay
+    for them there. Texts longer than ``_MEMO_TEXT`` are prepared each time rather than kept
+    in memory.
     """
     if len(text) > _MEMO_TEXT:
         return _prepare_text(text)
     return _prepared(text)
 
 
-def _prepare_text(text: str) -> tuple[str, frozenset[str], frozenset[str]]:
+def _prepare_text(text: str) -> tuple[str, frozenset[str]]:
     norm = normalise_text(text)
-    return norm, _content_tokens(norm), frozenset(_trigrams(norm))
+    return norm, _content_tokens(norm)
 
 
 _prepared = functools.lru_cache(maxsize=1024)(_prepare_text)
+
+
+def _message_grams(norm: str) -> frozenset[str]:
+    """The trigrams of a normalised message, needed only by a model with a candidate phrase.
+
+    Remembered as ``_prepare`` is: an entry is ~1.4 KB (the trigram set); 4,096 of them were
+    6 MB of a 10,000-conversation load test, 1,024 still hold the texts of a 15-bot group
+    benchmark (754 distinct texts, cycled, which an LRU smaller than the cycle would miss
+    every time).
+    """
+    if len(norm) > _MEMO_TEXT:
+        return frozenset(_trigrams(norm))
+    return _grams(norm)
+
+
+@functools.lru_cache(maxsize=1024)
+def _grams(norm: str) -> frozenset[str]:
+    return frozenset(_trigrams(norm))
 
 
 # --------------------------------------------------------------------------- the model
@@ -383,7 +401,7 @@ class IntentModel:
         return dict(self._intents)
 
     def _raw_scores(self, text: str) -> dict[int, float]:
-        norm, tokens, message_trigrams = _prepare(text)
+        norm, tokens = _prepare(text)
         if not norm:
             return {}
         best: dict[int, float] = dict.fromkeys(self._exact.get(norm, ()), 1.0)
@@ -408,6 +426,7 @@ class IntentModel:
             for p in chain.from_iterable([weak.get(t, ()) for t in weak_tokens]):
                 if p in shared:
                     shared[p] += 1
+        message_trigrams = _message_grams(norm)
         message_size = len(message_trigrams)
         message_scale = 1.0 / math.sqrt(len(tokens))
         bits = self._gram_bits
@@ -468,5 +487,4 @@ class IntentModel:
 
 def message_keys(text: str) -> tuple[str, frozenset[str]]:
     """A message's normalised text and content tokens, as ``IntentModel.index_keys`` keys them."""
-    norm, tokens, _grams = _prepare(text)
-    return norm, tokens
+    return _prepare(text)
