@@ -268,11 +268,16 @@ def _prepare(text: str) -> tuple[str, frozenset[str]]:
     The trigrams are not part of it (see ``_message_grams``): most models a message meets
     share no token with it and never need them, so a text never seen before does not pay
     for them there. Texts longer than ``_MEMO_TEXT`` are prepared each time rather than kept
-    in memory.
+    in memory; the last one is kept alone (see ``_last_prepared``).
     """
-    if len(text) > _MEMO_TEXT:
-        return _prepare_text(text)
-    return _prepared(text)
+    if len(text) <= _MEMO_TEXT:
+        return _prepared(text)
+    global _last_prepared
+    last_text, prepared = _last_prepared
+    if last_text != text:
+        prepared = _prepare_text(text)
+        _last_prepared = text, prepared
+    return prepared
 
 
 def _prepare_text(text: str) -> tuple[str, frozenset[str]]:
@@ -281,6 +286,11 @@ def _prepare_text(text: str) -> tuple[str, frozenset[str]]:
 
 
 _prepared = functools.lru_cache(maxsize=1024)(_prepare_text)
+#: The last text too long for the memo, and its preparation: one message is prepared by
+#: its bot, by the bot's group index and by every member scored, so even a text that is
+#: not remembered is prepared once per message, not once per model. One tuple, replaced
+#: whole, so a reader never sees one text's preparation under another text.
+_last_prepared: tuple[str, tuple[str, frozenset[str]]] = ("", _prepare_text(""))
 
 
 def _message_grams(norm: str) -> frozenset[str]:
@@ -289,16 +299,24 @@ def _message_grams(norm: str) -> frozenset[str]:
     Remembered as ``_prepare`` is: an entry is ~1.4 KB (the trigram set); 4,096 of them were
     6 MB of a 10,000-conversation load test, 1,024 still hold the texts of a 15-bot group
     benchmark (754 distinct texts, cycled, which an LRU smaller than the cycle would miss
-    every time).
+    every time). The last text too long for it is kept alone, as ``_last_prepared`` is.
     """
-    if len(norm) > _MEMO_TEXT:
-        return frozenset(_trigrams(norm))
-    return _grams(norm)
+    if len(norm) <= _MEMO_TEXT:
+        return _grams(norm)
+    global _last_grams
+    last_norm, grams = _last_grams
+    if last_norm != norm:
+        grams = frozenset(_trigrams(norm))
+        _last_grams = norm, grams
+    return grams
 
 
 @functools.lru_cache(maxsize=1024)
 def _grams(norm: str) -> frozenset[str]:
     return frozenset(_trigrams(norm))
+
+
+_last_grams: tuple[str, frozenset[str]] = ("", frozenset(_trigrams("")))
 
 
 # --------------------------------------------------------------------------- the model

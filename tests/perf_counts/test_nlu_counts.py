@@ -50,3 +50,33 @@ def test_phrases_scored_do_not_grow_with_the_intents(text: str, expected: int) -
     counts = [_phrases_scored(_model(n), text) for n in (10, 100, 1000)]
     assert counts == [expected] * 3
     assert _model(10).score(text) == _model(1000).score(text)
+
+
+def test_a_text_not_remembered_is_prepared_once_for_all_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A message too long for the memos is scored by several models (its bot, its group's
+    members): it must be normalised and tokenised once, not once per model, and its trigrams
+    computed only for the models that have a phrase sharing a word with it."""
+    import simulator.nlu as nlu
+
+    related = [_model(3) for _ in range(2)]
+    unrelated = [IntentModel({"other": ["nothing alike here"]}) for _ in range(5)]
+    calls = {"prepare": 0, "grams": 0}
+    prepare, trigrams = nlu._prepare_text, nlu._trigrams
+
+    def counting_prepare(text: str) -> tuple[str, frozenset[str]]:
+        calls["prepare"] += 1
+        return prepare(text)
+
+    def counting_trigrams(norm: str) -> set[str]:
+        calls["grams"] += 1
+        return trigrams(norm)
+
+    monkeypatch.setattr(nlu, "_prepare_text", counting_prepare)
+    monkeypatch.setattr(nlu, "_trigrams", counting_trigrams)
+    monkeypatch.setattr(nlu, "_MEMO_TEXT", 10)  # every text below is "too long"
+    text = "please frob1x my gizmo1x now"
+    for model in related + unrelated:
+        model.score(text)
+    assert calls == {"prepare": 1, "grams": 1}
