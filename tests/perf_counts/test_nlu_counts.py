@@ -63,18 +63,18 @@ def test_a_text_not_remembered_is_prepared_once_for_all_models(
     related = [_model(3) for _ in range(2)]
     unrelated = [IntentModel({"other": ["nothing alike here"]}) for _ in range(5)]
     calls = {"prepare": 0, "grams": 0}
-    prepare, trigrams = nlu._prepare_text, nlu._trigrams
+    prepare, trigrams = nlu._prepare_text, nlu._text_trigrams
 
     def counting_prepare(text: str) -> tuple[str, frozenset[str]]:
         calls["prepare"] += 1
         return prepare(text)
 
-    def counting_trigrams(norm: str) -> set[str]:
+    def counting_trigrams(norm: str) -> frozenset[str]:
         calls["grams"] += 1
         return trigrams(norm)
 
     monkeypatch.setattr(nlu, "_prepare_text", counting_prepare)
-    monkeypatch.setattr(nlu, "_trigrams", counting_trigrams)
+    monkeypatch.setattr(nlu, "_text_trigrams", counting_trigrams)
     monkeypatch.setattr(nlu, "_MEMO_TEXT", 10)  # every text below is "too long"
     text = "please frob1x my gizmo1x now"
     for model in related + unrelated:

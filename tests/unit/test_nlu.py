@@ -420,3 +420,36 @@ def test_indexed_scorer_agrees_with_the_documented_formula(
     assert _reference_scores(INTENTS, text) == {
         s.intent: s.score for s in IntentModel(INTENTS).score(text)
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "no",
+        "order",
+        "a b",
+        "where is my order",
+        "I'd like 2 x-large pizzas, please!",
+        "café crème brûlée",
+        "zz zz zz",
+        "status of my order  please",
+    ],
+)
+def test_trigrams_assembled_from_words_equal_the_sliced_ones(text: str) -> None:
+    """Scoring assembles a message's trigrams from its words' remembered trigrams; the
+    formula is over the trigrams of the whole padded text, so the two must be equal."""
+    from simulator.nlu import _text_trigrams, _trigrams
+
+    norm = normalise_text(text)
+    assert _text_trigrams(norm) == _trigrams(norm)
+
+
+@given(st.text(alphabet="ab c'-!é", max_size=30))
+@settings(max_examples=200)
+def test_trigrams_assembled_from_words_equal_the_sliced_ones_on_any_text(text: str) -> None:
+    from simulator.nlu import _text_trigrams, _trigrams
+
+    norm = normalise_text(text)
+    assert _text_trigrams(norm) == _trigrams(norm)
