@@ -57,11 +57,21 @@ class Takers(NamedTuple):
 class GroupIndex:
     """Members of one group by pattern trigram and by intent key (see the module docstring)."""
 
-    __slots__ = ("_by_exact", "_by_token", "_members", "_memo", "_patterns", "always", "names")
+    __slots__ = (
+        "_by_exact",
+        "_by_token",
+        "_members",
+        "_memo",
+        "_patterns",
+        "_position",
+        "always",
+        "names",
+    )
 
     def __init__(self, members: tuple[CompiledBot, ...]) -> None:
         self.names = tuple(bot.name for bot in members)
         self._members = {bot.name: bot for bot in members}
+        self._position = {bot.name: i for i, bot in enumerate(members)}
         always: dict[str, tuple[int, ...]] = {}
         by_exact: dict[str, set[str]] = {}
         by_token: dict[str, set[str]] = {}
@@ -104,17 +114,20 @@ class GroupIndex:
         message = normalise_message(text)
         pattern_hits = self.pattern_candidates(message)
         by_pattern: dict[str, StarterPattern] = {}
-        for name, bot in self._members.items():
-            if pattern_hits is None:
+        members = self._members
+        if pattern_hits is None:
+            for name, bot in members.items():
                 counts["member_pattern_checks"] += 1
                 starter = bot.match_pattern(text)
-            elif name in pattern_hits:
+                if starter is not None:
+                    by_pattern[name] = starter
+        else:
+            # Only the members the index named (usually one or none), in member order.
+            for name in sorted(pattern_hits, key=self._position.__getitem__):
                 counts["member_pattern_checks"] += 1
-                starter = _first_starter(bot, pattern_hits[name], text, message)
-            else:
-                continue
-            if starter is not None:
-                by_pattern[name] = starter
+                starter = _first_starter(members[name], pattern_hits[name], text, message)
+                if starter is not None:
+                    by_pattern[name] = starter
         by_intent: dict[str, IntentScore] = {}
         for name in sorted(self.intent_members(text) - by_pattern.keys()):
             bot = self._members[name]

@@ -240,13 +240,16 @@ class LiteralIndex(Generic[T]):
 
     def find(self, lowered: str, trigrams: frozenset[str]) -> set[T]:
         """Values with a literal that ``lowered`` (a message, lower case) contains."""
+        # A plain loop: a set comprehension builds and calls a function on every look-up,
+        # which costs more than the usual one or two entries it finds (once per bot and
+        # once per group for every message).
         by_trigram = self._by_trigram
-        return {
-            value
-            for key in trigrams & self._keys
-            for literal, value in by_trigram[key]
-            if literal in lowered
-        }
+        found: set[T] = set()
+        for key in trigrams & self._keys:
+            for literal, value in by_trigram[key]:
+                if literal in lowered:
+                    found.add(value)
+        return found
 
 
 class StarterIndex:
