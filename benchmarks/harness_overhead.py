@@ -16,7 +16,9 @@ conftest written into each generated suite records in-process timestamps, so int
             session, per scenario (median of several runs, plugin / bare / plugin-without-
             freezegun alternated; CPU time because the machine is shared and wall time swings
             with other load); the target is exec(plugin) / exec(bare) <= 1.3;
-* wall/N  = whole subprocess wall time per scenario, start-up included;
+* wall/N  = whole subprocess wall time per scenario, start-up included (with Python's bytecode
+            cache on, after a warm-up run, as on a user's machine; --no-bytecode-cache keeps
+            the environment's setting);
 * collect = ``--collect-only -q`` wall time, and in-process collection time; a flat marginal
             cost per scenario between sizes means collection grows linearly;
 * gc      = CPU time the garbage collector ran while scenarios ran, per scenario (the cost of
@@ -45,13 +47,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BARE_FLAGS, PYTEST, Result, run, write_suite
+from _common import BARE_FLAGS, PYTEST, Result, bytecode_env, run, write_suite
 
 TARGET = 1.3
 
 
 def _timed_run(
-    folder: Path, extra: list[str], n: int, env: dict[str, str] | None = None
+    folder: Path, extra: list[str], n: int, env: dict[str, str | None] | None = None
 ) -> dict[str, float]:
     """One full run; wall time plus the in-process marks of the suite's conftest."""
     marks_file = folder / "times.json"
@@ -70,7 +72,7 @@ def _timed_run(
 
 
 def _measure_alternating(
-    suites: list[tuple[Path, list[str], dict[str, str] | None]], n: int, repeat: int
+    suites: list[tuple[Path, list[str], dict[str, str | None] | None]], n: int, repeat: int
 ) -> list[dict[str, float]]:
     """``repeat`` full runs of each suite, alternated (A, B, C, A, B, C, ...) so that a change
     in the machine's load hits every suite alike; the median of each figure counts. Then one
@@ -80,9 +82,9 @@ def _measure_alternating(
         for index, (folder, extra, env) in enumerate(suites):
             runs[index].append(_timed_run(folder, extra, n, env))
     out = []
-    for (folder, extra, _env), suite_runs in zip(suites, runs, strict=True):
+    for (folder, extra, env), suite_runs in zip(suites, runs, strict=True):
         best = {key: statistics.median(r[key] for r in suite_runs) for key in suite_runs[0]}
-        collect_wall, text = run([*PYTEST, *extra, "--collect-only"], folder)
+        collect_wall, text = run([*PYTEST, *extra, "--collect-only"], folder, env)
         if f"{n} tests collected" not in text:
             raise RuntimeError(f"expected {n} collected scenarios in {folder}:\n{text[-3000:]}")
         best["collect_wall"] = collect_wall
@@ -174,6 +176,11 @@ def main(argv: list[str] | None = None) -> list[Result]:
         help="runs per suite, alternated, the median counts (default: 3 for N <= 1000, else 1)",
     )
     ap.add_argument("--profile-size", type=int, default=100, help="scenarios in the profiled run")
+    ap.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep the environment's bytecode setting (each process may compile every module)",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -185,8 +192,13 @@ def main(argv: list[str] | None = None) -> list[Result]:
             plugin_dir = write_suite(root, n, "plugin", inline=args.inline)
             bare_dir = write_suite(root, n, "bare")
             repeat = args.repeat or (3 if n <= 1000 else 1)
+            # Whole-process wall time counts start-up, which is what a user's machine pays:
+            # with the bytecode cache (see _common.bytecode_env), filled by a warm-up run.
+            env = None if args.no_bytecode_cache else bytecode_env(root / "pyc")
+            for folder, extra in ((plugin_dir, []), (bare_dir, BARE_FLAGS)):
+                run([*PYTEST, *extra, "--collect-only"], folder, env)  # warm-up
             p, b = _measure_alternating(
-                [(plugin_dir, [], None), (bare_dir, BARE_FLAGS, None)], n, repeat
+                [(plugin_dir, [], env), (bare_dir, BARE_FLAGS, env)], n, repeat
             )
             rows.append((n, p, b))
             print(

@@ -124,13 +124,17 @@ def main(argv: list[str] | None = None) -> int:
             " scenarios run with the plugin (library steps against a small tenant file) and with"
             " bare pytest-bdd (`@given/@when/@then` functions that do nothing, `-p"
             " no:cb_simulator`), each in `python -m pytest -q -p no:randomly -p"
-            " no:cacheprovider`. Per-scenario time is measured in-process from the end of"
-            " collection to the end of the session (interpreter start-up excluded), and whole"
-            " process wall time (start-up included); the three suites (plugin, bare, plugin with"
-            " freezegun swapped for a no-op) are alternated and the median of the runs counts.",
+            " no:cacheprovider`. Per-scenario time is the CPU time measured in-process from the"
+            " end of collection to the end of the session (interpreter start-up excluded); whole"
+            " process wall time counts start-up, with Python's bytecode cache on after a warm-up"
+            " run (as on a user's machine). The two suites are alternated and the median of the"
+            " runs counts; a CPU profile of the run phase names what the time goes to.",
             "* **Engine throughput** (`benchmarks/engine_throughput.py`): `sim.say(...)` directly"
             " on one core, 40% pattern hits / 40% intent hits / 20% fallbacks, conversations"
-            " reused; a cProfile breakdown is printed when below target.",
+            " reused, CPU time. Each case runs twice: as a suite runs (routing answers are"
+            " remembered per text and the mix repeats its texts) and with those memos off (the"
+            " cost of a text never seen); the target counts as met only when both reach it. A"
+            " cProfile breakdown is printed when below target.",
             "* **Virtual time** (`benchmarks/virtual_time.py`): 129,600 recurring timer events"
             " (`sim.clock.call_later`) over 90 days vs the same number over 1 minute, advanced"
             " with `sim.advance`.",
@@ -141,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             " `fixtures/bank.yaml`, two consumer messages each; peak RSS from"
             " `resource.getrusage`, tracemalloc peak from a separate run (first size only).",
             "* **Parallel** (`benchmarks/parallel.py`): the generated plugin suite serially and"
-            " with `pytest -n 2`, whole-process wall time.",
+            " with `pytest -n 2`, alternated, medians; whole-process wall time, and the CPU time"
+            " of the whole process tree by process and phase (start-up, collection, run), which"
+            " gives the best speed-up two cores allow for the work each run does.",
             "* **Determinism** is a test, not a benchmark: `pytest tests/test_determinism.py`"
             " runs the feature suite in two random orders and on two xdist workers and compares"
             " every transcript byte for byte.",

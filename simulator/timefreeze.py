@@ -6,8 +6,9 @@ scenario's cost. ``SharedFreeze`` starts it once and re-points it at each new si
 stopped when something that must see real time runs (a test without a simulator, the end of
 the session). Under pytest it is also lazy: started and moved only around code that may read
 ``datetime.now()`` (a project's or user's step, a scenario function with a body), never for the
-library's own steps, which read the virtual clock directly. The pydantic models are built at import, before any freezing, so validation
-never runs into freezegun's fake classes half-way through building a schema.
+library's own steps, which read the virtual clock directly. The pydantic models are built at
+import, before any freezing, so validation never runs into freezegun's fake classes half-way
+through building a schema.
 
 Only the scenario's own code may see the virtual clock. The host around it (pytest's durations,
 JUnit XML, pytest-bdd's cucumber JSON step times, logging records' ``created``, xdist's and
