@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTEST, Result, bytecode_env, run, run_measured, write_suite
+from _common import BARE_FLAGS, PYTEST, Result, bytecode_env, run, run_measured, write_suite
 
 #: -n 2 must be at least this much faster than serial (issue 15).
 TARGET = 1.5
@@ -123,6 +123,12 @@ def main(argv: list[str] | None = None) -> list[Result]:
         action="store_true",
         help="keep the environment's bytecode setting (each process may compile every module)",
     )
+    ap.add_argument(
+        "--no-bare",
+        dest="bare",
+        action="store_false",
+        help="skip the same comparison for bare pytest-bdd (steps that do nothing, no plugin)",
+    )
     args = ap.parse_args(argv)
     n = args.size
     with tempfile.TemporaryDirectory(prefix="cbsim-par-") as tmp_name:
@@ -135,6 +141,15 @@ def main(argv: list[str] | None = None) -> list[Result]:
         for _ in range(args.repeat):
             serial_runs.append(_run(folder, [], n, env, tmp))
             parallel_runs.append(_run(folder, ["-n", str(args.workers)], n, env, tmp))
+        bare_ratio = None
+        if args.bare:
+            # The same split for bare pytest-bdd: how much of -n 2's extra work is xdist's own
+            # (per-test messages, a second collection) whatever the steps do.
+            bare = write_suite(tmp, n, "bare")
+            run([*PYTEST, *BARE_FLAGS, "--collect-only"], bare, env)
+            bare_serial = _run(bare, list(BARE_FLAGS), n, env, tmp)
+            bare_parallel = _run(bare, [*BARE_FLAGS, "-n", str(args.workers)], n, env, tmp)
+            bare_ratio = bare_parallel.cpu / bare_serial.cpu
     serial = statistics.median(r.wall for r in serial_runs)
     parallel = statistics.median(r.wall for r in parallel_runs)
     speedup = serial / parallel
@@ -147,9 +162,23 @@ def main(argv: list[str] | None = None) -> list[Result]:
     )
     for line in _breakdown(_median_run(serial_runs), _median_run(parallel_runs), n):
         print(line)
+    work = statistics.median(r.cpu for r in parallel_runs) / statistics.median(
+        r.cpu for r in serial_runs
+    )
+    measured = (
+        f"{parallel:.1f}s vs {serial:.1f}s = {speedup:.2f}x faster; -n 2 does {work:.2f}x the"
+        f" CPU work of serial, so at best {2 / work:.2f}x on 2 free cores"
+    )
+    if bare_ratio is not None:
+        print(
+            f"bare pytest-bdd (no plugin, steps that do nothing): -n {args.workers} does"
+            f" {bare_ratio:.2f}x the CPU work of serial: at best {2 / bare_ratio:.2f}x on 2 free"
+            " cores"
+        )
+        measured += f" (bare pytest-bdd: {bare_ratio:.2f}x the work, at best {2 / bare_ratio:.2f}x)"
     result = Result(
         f"Parallel: {n} scenarios, -n {args.workers} vs serial (wall)",
-        f"{parallel:.1f}s vs {serial:.1f}s = {speedup:.2f}x faster",
+        measured,
         f">= {TARGET}x (ceiling {args.workers}x on {os.cpu_count()} cores)",
         speedup >= TARGET,
         {
